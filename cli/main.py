@@ -1,0 +1,90 @@
+"""The root of the `jobs` CLI.
+
+Every command lives in its own module under `cli/` and imports only Typer and the standard
+library at module level: heavy libraries (pydantic, boto3, pulumi) are imported inside the
+command, so `jobs --help` and the operating commands start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+import typer
+import typer.core
+
+from cli.output import UserError, error
+
+# (command name, module, function) for plain commands; (group name, module, "app") for groups.
+# Order is the order `jobs --help` lists them.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("init", "cli.init", "init"),
+    ("validate", "cli.validate", "validate"),
+    ("schema", "cli.schema", "schema"),
+]
+GROUPS: list[tuple[str, str, str]] = []
+
+
+class JobsGroup(typer.core.TyperGroup):
+    """Turns a user's mistake into one message and a non-zero exit, wherever it is raised."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # keep registration order, not alphabetical
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from components.errors import ManifestError
+
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            error(exc.message, exc.hint)
+            raise typer.Exit(exc.code) from None
+        except ManifestError as exc:
+            error(str(exc))
+            raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"jobs {version('scheduled-jobs')}")
+        except PackageNotFoundError:  # running from a checkout that was not installed
+            typer.echo("jobs (not installed)")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    name="jobs",
+    cls=JobsGroup,
+    help="Scheduled container jobs on AWS (ECS Fargate, Step Functions, EventBridge), "
+    "from Copilot-style manifests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Scheduled container jobs on AWS, from Copilot-style manifests."""
+
+
+for _name, _module, _attr in COMMANDS:
+    app.command(_name)(getattr(importlib.import_module(_module), _attr))
+for _name, _module, _attr in GROUPS:
+    app.add_typer(getattr(importlib.import_module(_module), _attr), name=_name)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""One output channel for every command: results on stdout, messages on stderr.
+
+Rich consoles are created on first use, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+
+class UserError(Exception):
+    """A mistake or a missing prerequisite on the user's side: shown as one line, no traceback."""
+
+    def __init__(self, message: str, *, hint: str | None = None, code: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.code = code
+
+
+@functools.cache
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@functools.cache
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def info(message: str) -> None:
+    """A progress or status line for a person (stderr, so stdout stays machine-readable)."""
+    stderr().print(message)
+
+
+def warn(message: str) -> None:
+    stderr().print(f"[yellow]warning:[/yellow] {message}")
+
+
+def error(message: str, hint: str | None = None) -> None:
+    from rich.markup import escape
+
+    stderr().print(f"[red]error:[/red] {escape(message)}")
+    if hint:
+        stderr().print(escape(hint))
+
+
+def result(text: str) -> None:
+    """Plain text on stdout, printed as is (no markup, no wrapping): safe for JSON."""
+    import sys
+
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,34 @@
+"""The one error type a manifest problem raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a manifest: where (file, line, field path) and what is allowed."""
+
+    message: str
+    path: str = ""  # dotted field path, e.g. "on.schedule" or "sidecars.nginx.image"
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "") + ": "
+        elif self.line:
+            where = f"line {self.line}: "
+        field = f"{self.path}: " if self.path else ""
+        return f"{where}{field}{self.message}"
+
+
+class ManifestError(ValueError):
+    """A manifest (or a value destined for one) is invalid. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
