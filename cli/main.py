@@ -21,8 +21,17 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("init", "cli.init", "init"),
     ("validate", "cli.validate", "validate"),
     ("schema", "cli.schema", "schema"),
+    ("render", "cli.render", "render"),
+    ("deploy", "cli.deploy", "deploy"),
+    ("package", "cli.package", "package"),
+    ("destroy", "cli.destroy", "destroy"),
+    ("delete", "cli.delete", "delete"),
+    ("run", "cli.run", "run"),
+    ("logs", "cli.logs", "logs"),
+    ("show", "cli.show", "show"),
+    ("ls", "cli.ls", "ls"),
 ]
-GROUPS: list[tuple[str, str, str]] = []
+GROUPS: list[tuple[str, str, str]] = [("env", "cli.env", "app")]
 
 
 class JobsGroup(typer.core.TyperGroup):

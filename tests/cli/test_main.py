@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from cli.main import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command_with_one_line():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init", "validate", "schema"):
+        assert command in result.stdout
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("jobs ")
+
+
+def test_non_deploying_commands_never_import_pulumi():
+    code = (
+        "import sys, cli.main, components.loader, components.schedule\n"
+        "heavy = [m for m in ('pulumi', 'pulumi_aws', 'boto3') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
