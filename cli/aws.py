@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -42,13 +43,17 @@ CREDENTIALS_HINT = (
 
 # The options every operating command takes.
 EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="Environment the job is deployed in.", show_default=False)
+    str,
+    typer.Option(
+        "--env", "-e", metavar="ENV", help="Environment the job is deployed in.", show_default=False
+    ),
 ]
 AppOption = Annotated[
     str | None,
     typer.Option(
         "--app",
         "-a",
+        metavar="APP",
         help="Application name. Default: the project's (scheduled-jobs:app in Pulumi.<env>.yaml).",
         show_default=False,
     ),
@@ -62,7 +67,7 @@ class Target:
 
     app: str
     env: str
-    region: str | None  # None: boto3's default chain decides (AWS_REGION, profile, ...)
+    region: str | None  # None: boto3's default chain decides (AWS_DEFAULT_REGION, profile)
     project: Project | None  # None when run outside a project checkout
 
     def local_jobs(self) -> list[str]:
@@ -107,6 +112,8 @@ class Aws:
 
             self.session = boto3.session.Session(region_name=target.region)
         self._clients: dict[str, Any] = {}
+        # Creating clients from one session is not thread-safe; `ls` and `show` use threads.
+        self._lock = threading.Lock()
 
     @property
     def region(self) -> str:
@@ -114,7 +121,7 @@ class Aws:
         if not region:
             raise UserError(
                 f"no AWS region for environment {self.target.env!r}",
-                hint=f"Set aws:region in Pulumi.{self.target.env}.yaml, or AWS_REGION.",
+                hint=f"Set aws:region in Pulumi.{self.target.env}.yaml, or AWS_DEFAULT_REGION.",
             )
         return region
 
@@ -130,6 +137,10 @@ class Aws:
             return self.client("sts").get_caller_identity()["Account"]
 
     def client(self, service: str) -> Any:
+        with self._lock:
+            return self._client(service)
+
+    def _client(self, service: str) -> Any:
         if service not in self._clients:
             from botocore.config import Config
 
@@ -162,7 +173,10 @@ def user_error(exc: Exception) -> UserError | None:
     if isinstance(exc, (bex.TokenRetrievalError, bex.SSOTokenLoadError)):
         return UserError(f"AWS SSO session is not usable: {exc}", hint="Run `aws sso login`.")
     if isinstance(exc, bex.NoRegionError):
-        return UserError("no AWS region configured", hint="Set AWS_REGION or aws:region in the stack file.")
+        return UserError(
+            "no AWS region configured",
+            hint="Set AWS_DEFAULT_REGION or aws:region in the stack file.",
+        )
     if isinstance(exc, (bex.EndpointConnectionError, bex.ConnectTimeoutError)):
         where = os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return UserError(f"cannot reach {where}: {exc}", hint="Check the network or proxy.")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cli.options import BackendOption
 from cli.output import info
 
 
@@ -15,10 +16,7 @@ def delete(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Delete without asking for confirmation.")
     ] = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
-    ] = None,
+    backend: BackendOption = None,
 ) -> None:
     """Delete a job from an environment: stop its running tasks, destroy its resources."""
     from cli import preflight, stack_file, stacks, tasks

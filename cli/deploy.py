@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.options import BackendOption
 from cli.output import UserError, info, result
 
 
@@ -59,10 +60,7 @@ def deploy(
     refresh: Annotated[
         bool, typer.Option(help="Refresh the stack's state from AWS before the update.")
     ] = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
-    ] = None,
+    backend: BackendOption = None,
 ) -> None:
     """Deploy jobs to an environment (like `copilot job deploy`), through Pulumi."""
     from cli import preflight, stacks

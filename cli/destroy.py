@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cli.options import BackendOption
 from cli.output import info
 
 
@@ -18,10 +19,7 @@ def destroy(
         bool,
         typer.Option(help="Also remove the stack, its history and Pulumi.<env>.yaml."),
     ] = False,
-    backend: Annotated[
-        str | None,
-        typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
-    ] = None,
+    backend: BackendOption = None,
 ) -> None:
     """Delete every resource of an environment, after stopping its running job tasks."""
     from cli import preflight, stacks, tasks

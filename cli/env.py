@@ -7,19 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.options import BackendOption
 from cli.output import UserError, info, result
 
 app = typer.Typer(
     name="env",
     help="Environments: one Pulumi stack each, settings in Pulumi.<env>.yaml.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, as the root app (see cli/main.py)
 )
 
 DEFAULT_REGION = "us-east-1"  # the program's default too (components/settings.py)
-BackendOption = Annotated[
-    str | None,
-    typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
-]
 
 
 def _ids(values: list[str] | None) -> list[str] | None:

@@ -124,7 +124,9 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
                 if arn and arn not in outcome.task_arns:
                     outcome.task_arns.append(arn)
         elif kind in ("TaskSucceeded", "TaskFailed"):
-            details = event.get("taskSucceededEventDetails") or event.get("taskFailedEventDetails") or {}
+            details = (
+                event.get("taskSucceededEventDetails") or event.get("taskFailedEventDetails") or {}
+            )
             task = _task_document(details)
             if task is not None:
                 arn = task.get("TaskArn")
@@ -157,7 +159,9 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
                 if arn and arn not in outcome.task_arns:
                     outcome.task_arns.append(arn)
             if outcome.reason is None or kind != "ExecutionFailed":
-                outcome.reason = _reason(details.get("error"), details.get("cause")) or outcome.reason
+                outcome.reason = (
+                    _reason(details.get("error"), details.get("cause")) or outcome.reason
+                )
             if outcome.reason is None and kind == "ExecutionTimedOut":
                 outcome.reason = "the execution timed out"
     return outcome
@@ -173,7 +177,9 @@ def _reason(error: str | None, cause: str | None) -> str | None:
     return ": ".join(parts) if parts else None
 
 
-def history(sfn: Any, execution_arn: str, *, newest_first: bool = False, limit: int | None = None) -> list[dict]:
+def history(
+    sfn: Any, execution_arn: str, *, newest_first: bool = False, limit: int | None = None
+) -> list[dict]:
     events: list[dict] = []
     kwargs: dict[str, Any] = {"executionArn": execution_arn, "reverseOrder": newest_first}
     while True:

@@ -9,10 +9,10 @@ rule name, then by the state machine it targets (Copilot's rule name is CloudFor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from cli.aws import Aws, aws_errors, error_code
+from cli.aws import Aws, aws_errors
 from cli.output import UserError
 from components import naming
 
@@ -38,7 +38,6 @@ class Job:
     rule: Rule | None = None
     # How the state machine was found: "tags" or "name".
     found_by: str = "tags"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _tag_filters(app: str, env: str, job: str | None) -> list[dict[str, Any]]:
@@ -187,7 +186,3 @@ def unknown_job(aws: Aws, job: str) -> UserError:
         f'job "{job}" not found in application "{app}", environment "{env}"',
         hint=" ".join(parts),
     )
-
-
-def is_not_found(exc: BaseException) -> bool:
-    return error_code(exc) in {"ResourceNotFoundException", "StateMachineDoesNotExist"}

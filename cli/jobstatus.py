@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Enough of the newest history events to reach the last task attempt and the execution's end.
 HISTORY_TAIL = 40
+DISABLED = "disabled: runs only with `jobs run`"
 
 
 def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None) -> dict[str, Any]:
@@ -31,9 +32,8 @@ def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None
             runs = next_runs(rule.expression, count, after=now or datetime.now(timezone.utc))
         except ValueError:  # an expression we cannot read still shows, without next runs
             runs = []
-    description = describe_schedule(rule.expression)
-    if not rule.enabled:
-        description += " (disabled)"
+    # A disabled rule's expression is not in effect (`schedule: none` keeps a placeholder).
+    description = describe_schedule(rule.expression) if rule.enabled else DISABLED
     return {
         "expression": rule.expression,
         "description": description,
@@ -91,7 +91,18 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
         "reason": reason if status != "SUCCEEDED" else None,
         "taskArn": task_arn,
         "consoleUrl": consolelinks.execution(aws.region, item["executionArn"]),
+        "logStreamUrl": _log_stream_url(aws, job, task_arn),
     }
+
+
+def _log_stream_url(aws: Aws, job: Job, task_arn: str | None) -> str | None:
+    """The console page of the main container's log stream of a task."""
+    from components.naming import LOG_STREAM_PREFIX
+
+    if not task_arn or not job.log_group:
+        return None
+    stream = f"{LOG_STREAM_PREFIX}/{job.name}/{task_arn.rsplit('/', 1)[-1]}"
+    return consolelinks.log_stream(aws.region, job.log_group, stream)
 
 
 def local_time(value: str) -> str:
@@ -109,6 +120,8 @@ def table(rows: list[tuple[str, ...]]) -> list[str]:
     """Rows as aligned text columns; the last column is left ragged."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
         for row in rows
     ]

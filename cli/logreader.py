@@ -225,7 +225,10 @@ class LogReader:
                     last_event=item.get("lastEventTimestamp"),
                     created=item.get("creationTime"),
                 )
-                if active_since is not None and stream.activity < active_since - LAST_EVENT_SLACK_MS:
+                if (
+                    active_since is not None
+                    and stream.activity < active_since - LAST_EVENT_SLACK_MS
+                ):
                     too_old = True
                     break
                 if wants(stream.name):
@@ -336,7 +339,9 @@ class LogReader:
             yield self.poll(wants, start=start, tokens=tokens)
             self.sleep(poll)
 
-    def poll(self, wants: Callable[[str], bool], *, start: int, tokens: dict[str, str | None]) -> list[Event]:
+    def poll(
+        self, wants: Callable[[str], bool], *, start: int, tokens: dict[str, str | None]
+    ) -> list[Event]:
         """One round of follow: new events of every wanted stream since the last round
         (`tokens` remembers where each stream was left)."""
         per_stream = []
@@ -383,8 +388,5 @@ def human_line(event: Event, colour: bool) -> str:
 
 def render(events: Iterable[Event], *, as_json: bool, colour: bool) -> str:
     """Events as output text, one line each (empty string for none)."""
-    if as_json:
-        lines = [e.as_json() for e in events]
-    else:
-        lines = [human_line(e, colour) for e in events]
+    lines = [e.as_json() for e in events] if as_json else [human_line(e, colour) for e in events]
     return "\n".join(lines) + "\n" if lines else ""

@@ -53,6 +53,16 @@ def split_ids(values: list[str]) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def reader_gone() -> None:
+    """stdout's reader left (`jobs logs ... | head`): stop quietly, as the reader asked."""
+    import os
+    import sys
+
+    # Python flushes stdout again at exit; point it at /dev/null so that cannot fail too.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
 def colour_enabled() -> bool:
     import os
     import sys
@@ -68,31 +78,42 @@ def logs(
         bool, typer.Option("--follow", "-f", help="Keep printing new events until Ctrl-C.")
     ] = False,
     since: Annotated[
-        str | None, typer.Option(help="Only events newer than this: 30s, 15m, 1h, 2d.")
+        str | None,
+        typer.Option(metavar="DURATION", help="Only events newer than this: 30s, 15m, 1h, 2d."),
     ] = None,
     start_time: Annotated[
-        str | None, typer.Option(help="Only events at or after this RFC 3339 time.")
+        str | None, typer.Option(metavar="TIME", help="Only events at or after this RFC 3339 time.")
     ] = None,
     end_time: Annotated[
-        str | None, typer.Option(help="Only events at or before this RFC 3339 time.")
+        str | None,
+        typer.Option(metavar="TIME", help="Only events at or before this RFC 3339 time."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option(help="Print at most this many events (the newest), 1-10000.")
+        int | None,
+        typer.Option(metavar="N", help="Print at most this many events (the newest), 1-10000."),
     ] = None,
     last: Annotated[
         int | None,
         typer.Option(
+            metavar="N",
             help="Show the newest N runs (one run = one ECS task, every container of it). "
-            "Default: 1, or every run in the time window when one is given."
+            "Default: 1, or every run in the time window when one is given.",
         ),
     ] = None,
     tasks: Annotated[
         list[str] | None,
-        typer.Option("--tasks", help="Only these task IDs (or ID prefixes); repeat or use commas."),
+        typer.Option(
+            "--tasks",
+            metavar="ID",
+            help="Only these task IDs (or ID prefixes); repeat or use commas.",
+        ),
     ] = None,
     include_state_machine: Annotated[
         bool,
-        typer.Option(help="Also print the Step Functions execution logs (streams states/...)."),
+        typer.Option(
+            "--include-state-machine",
+            help="Also print the Step Functions execution logs (streams states/...).",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -130,8 +151,11 @@ def logs(
     colour = not as_json and colour_enabled()
 
     def emit(events: list) -> None:
-        for i in range(0, len(events), CHUNK):
-            result(render(events[i : i + CHUNK], as_json=as_json, colour=colour))
+        try:
+            for i in range(0, len(events), CHUNK):
+                result(render(events[i : i + CHUNK], as_json=as_json, colour=colour))
+        except BrokenPipeError:
+            reader_gone()
 
     windowed = start is not None or end is not None
     selection = Selection(

@@ -40,7 +40,7 @@ def _key(job: Any) -> str:
 
 
 def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
-    from cli.jobfinder import state_machine_by_name, find_rule
+    from cli.jobfinder import find_rule, state_machine_by_name
     from cli.jobstatus import recent_executions, schedule_info
 
     if job.state_machine_arn is None:
@@ -66,7 +66,9 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         description=schedule["description"],
         state="enabled" if schedule["enabled"] else ("disabled" if job.rule else "no schedule"),
         nextRun=(schedule["nextRuns"] or [None])[0],
-        lastRun={k: last[0][k] for k in ("name", "status", "startDate", "exitCode")} if last else None,
+        lastRun={k: last[0][k] for k in ("name", "status", "startDate", "exitCode")}
+        if last
+        else None,
     )
     return row
 

@@ -72,6 +72,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: drawing it with rich costs ~150 ms of start-up, which users of the operating
+    # commands pay many times a day. Results still go through rich (cli/output.py).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cli.options import BackendOption
 from cli.output import info, result
 
 EXIT_NO_CHANGES = 0
@@ -32,10 +33,7 @@ def package(
         str | None,
         typer.Option(help="Image tag; default: the git short commit if clean, else a digest."),
     ] = None,
-    backend: Annotated[
-        str | None,
-        typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
-    ] = None,
+    backend: BackendOption = None,
 ) -> None:
     """Preview what deploying would change, per resource (like `copilot job package`)."""
     import json

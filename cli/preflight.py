@@ -104,7 +104,7 @@ def open_session(
     builds: bool = False,
     image_tag: str | None = None,
 ) -> Session:
-    """CLI, backend, credentials, then the stack. `create=True` creates the stack when the
+    """CLI, backend, the stack, then AWS credentials. `create=True` creates the stack when the
     environment has a Pulumi.<env>.yaml but no stack yet; an environment with neither is
     unknown. `builds=True` passes the image tag (given, or the default) to the program."""
     from cli import backend, stacks
@@ -115,8 +115,6 @@ def open_session(
     if chosen.note:
         info(chosen.note)
     region = project.region(env)
-    if aws:
-        check_credentials(region)
     env_vars = dict(chosen.env_vars)
     if builds:
         from components.image_tag import default_image_tag
@@ -127,6 +125,8 @@ def open_session(
     stack = stacks.open_stack(
         project, env, env_vars=env_vars, command=command, create=create and has_file
     )
+    if aws:  # after the stack, so an unknown environment is reported first
+        check_credentials(region)
     return Session(
         project=project,
         env=env,

@@ -36,9 +36,7 @@ def render(
 
     from cli.project import find_project
     from cli.validate import selected_jobs
-    from components import program
-    from components.render import DuplicateResourceError, group_by_owner, job_summary
-    from components.render import render as render_program
+    from components.render import DuplicateResourceError, group_by_owner, job_summary, render_jobs
     from components.settings import DEFAULT_REGION, PROJECT
 
     project = find_project()
@@ -50,8 +48,9 @@ def render(
     excluded = set(project.setting(env, "excludedJobs") or [])
     skipped = [job for job in jobs if job in excluded]
     try:
-        resources = render_program(
-            lambda: program.run(project.root, only=jobs),
+        resources = render_jobs(
+            project.root,
+            jobs,
             project=project.name,
             stack=env,
             config=config,

@@ -22,6 +22,7 @@ def run(
     command: Annotated[
         str | None,
         typer.Option(
+            metavar="CMD",
             help="Run this command instead of the job's, split like a shell would "
             "(use 'sh -c \"...\"' for shell features).",
             show_default=False,
@@ -31,6 +32,7 @@ def run(
         list[str] | None,
         typer.Option(
             "--env-var",
+            metavar="NAME=VALUE",
             help="Set an environment variable for this run: NAME=VALUE; repeat for more.",
             show_default=False,
         ),
@@ -91,7 +93,9 @@ def run(
         _wait(aws, job, execution_arn, execution_name, link, follow=follow)
 
 
-def _wait(aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str, *, follow: bool) -> None:
+def _wait(
+    aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str, *, follow: bool
+) -> None:
     from cli.aws import aws_errors
     from cli.executions import (
         EXIT_INTERRUPTED,
@@ -107,8 +111,9 @@ def _wait(aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str
 
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
-    info("Waiting for the run to end (Ctrl-C stops waiting; the job keeps running).")
+    final: dict | None = None
     try:
+        info("Waiting for the run to end (Ctrl-C stops waiting; the job keeps running).")
         with aws_errors():
             final = wait(
                 sfn,
@@ -120,7 +125,10 @@ def _wait(aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str
                 follower.drain()
             outcome = task_outcome(history(sfn, execution_arn), job.name)
     except KeyboardInterrupt:
-        warn(f"stopped waiting; execution {execution_name} is still running: {link}")
+        if final is None:
+            warn(f"stopped waiting; execution {execution_name} is still running: {link}")
+        else:  # interrupted while reading the last log lines
+            warn(f"interrupted; execution {execution_name} ended {final['status']}: {link}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
     status = final["status"]
@@ -128,16 +136,26 @@ def _wait(aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str
     if container_exit is None and outcome.task_arns and status != "SUCCEEDED":
         try:
             with aws_errors():
-                container_exit = exit_code_from_ecs(aws.client("ecs"), outcome.task_arns[-1], job.name)
+                container_exit = exit_code_from_ecs(
+                    aws.client("ecs"), outcome.task_arns[-1], job.name
+                )
         except Exception:  # the stopped task may be gone; the status still tells the story
             container_exit = None
     code = exit_code(status, container_exit)
-    summary = f"Execution {execution_name} {status} after {format_duration(duration_seconds(final))}"
+    summary = (
+        f"Execution {execution_name} {status} after {format_duration(duration_seconds(final))}"
+    )
     if container_exit is not None:
         summary += f"; container exit code {container_exit}"
     if outcome.reason and status != "SUCCEEDED":
         summary += f"; {outcome.reason}"
     (info if status == "SUCCEEDED" else warn)(summary)
+    if outcome.task_arns and job.log_group:
+        from cli import consolelinks
+        from components.naming import LOG_STREAM_PREFIX
+
+        stream = f"{LOG_STREAM_PREFIX}/{job.name}/{outcome.task_arns[-1].rsplit('/', 1)[-1]}"
+        info(f"  logs: {consolelinks.log_stream(aws.region, job.log_group, stream)}")
     raise typer.Exit(code)
 
 

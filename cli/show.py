@@ -14,7 +14,10 @@ def show(
     env: EnvOption,
     app: AppOption = None,
     executions: Annotated[
-        int, typer.Option("--executions", "-n", min=0, max=100, help="How many recent executions.")
+        int,
+        typer.Option(
+            "--executions", "-n", min=0, max=100, metavar="N", help="How many recent executions."
+        ),
     ] = 5,
     as_json: JsonOption = False,
 ) -> None:
@@ -103,9 +106,10 @@ def _human(data: dict[str, Any]) -> str:
     schedule = data["schedule"]
     lines = [f"Job {data['job']}  (app {data['app']}, env {data['env']}, {data['region']})", ""]
     lines.append("Schedule")
-    if schedule["expression"]:
-        state = "enabled" if schedule["enabled"] else "disabled"
-        lines.append(f"  {schedule['expression']}: {schedule['description']}  [{state}]")
+    if schedule["expression"] and schedule["enabled"]:
+        lines.append(f"  {schedule['expression']}: {schedule['description']}")
+    elif schedule["expression"]:
+        lines.append(f"  {schedule['expression']}, {schedule['description']}")
     else:
         lines.append("  none: runs only with `jobs run`")
     if schedule["nextRuns"]:
@@ -123,7 +127,13 @@ def _human(data: dict[str, Any]) -> str:
             exit_code = "-" if item["exitCode"] is None else str(item["exitCode"])
             detail = item["name"] + (f"  {item['reason']}" if item["reason"] else "")
             rows.append(
-                (started, format_duration(item["durationSeconds"]), item["status"], exit_code, detail)
+                (
+                    started,
+                    format_duration(item["durationSeconds"]),
+                    item["status"],
+                    exit_code,
+                    detail,
+                )
             )
         lines.extend("  " + line for line in table(rows))
     lines += ["", "Resources"]
@@ -141,4 +151,3 @@ def _human(data: dict[str, Any]) -> str:
             lines.append(f"  {label}: {item[field]}")
             lines.append(f"    {item['consoleUrl']}")
     return "\n".join(lines)
-

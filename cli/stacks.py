@@ -89,10 +89,10 @@ def open_stack(
 def list_stacks(project: Project, *, env_vars: Mapping[str, str], command: Any) -> list[Any]:
     """`StackSummary` of every stack of the project in the current backend."""
     auto = automation()
-    workspace = auto.LocalWorkspace(
-        work_dir=str(project.root), env_vars=dict(env_vars), pulumi_command=command
-    )
     with pulumi_errors(None):
+        workspace = auto.LocalWorkspace(
+            work_dir=str(project.root), env_vars=dict(env_vars), pulumi_command=command
+        )
         return list(workspace.list_stacks())
 
 
@@ -222,6 +222,14 @@ def pulumi_errors(
         lines = lines or error_lines(stderr + "\n" + stdout)
         lines = lines or [stderr.strip() or str(exc).strip()]
         raise UserError(f"{action} failed:\n  " + "\n  ".join(lines), hint=retry) from None
+    except RuntimeError as exc:
+        # The SDK's preview raises a bare RuntimeError when the engine sent no summary
+        # (the CLI died mid-way); anything else is a bug and keeps its traceback.
+        if "summary event never found" not in str(exc):
+            raise
+        raise UserError(
+            f"{action} failed: the Pulumi engine stopped without a summary", hint=retry
+        ) from None
 
 
 def interrupted(stack: Any, env: str, action: str, resume: str) -> UserError:

@@ -26,7 +26,8 @@ def parse_duration(text: str, flag: str = "--since") -> timedelta:
         pos = match.end()
     if not value or pos != len(value):
         raise UserError(
-            f"{flag}: {text!r} is not a duration", hint="Use a number and a unit: 30s, 15m, 1h, 2h30m, 1d."
+            f"{flag}: {text!r} is not a duration",
+            hint="Use a number and a unit: 30s, 15m, 1h, 2h30m, 1d.",
         )
     if seconds <= 0:
         raise UserError(f"{flag} must be greater than 0")

@@ -15,6 +15,13 @@ from components.settings import EnvironmentSettings
 from components.tags import environment_tags
 
 TOKEN = "scheduled-jobs:index:Environment"
+# Children are named `<env>-<role>`; these are all the roles there are.
+CHILD_ROLES = ("cluster", "security-group", "artifacts", "artifacts-public-access")
+
+
+def environment_resource_names(env: str) -> set[str]:
+    """Logical names the Environment component of `env` may register (itself included)."""
+    return {env, *(f"{env}-{role}" for role in CHILD_ROLES)}
 
 
 class Environment(pulumi.ComponentResource):

@@ -244,7 +244,10 @@ _FRIENDLY = {
     "model_attributes_type": "must be a map",
     "list_type": "must be a list",
     "missing": "is required",
+    "invalid_key": "field names must be text",
+    "too_short": "must not be empty",
 }
+_SHOW_INPUT = frozenset(_FRIENDLY) - {"missing", "invalid_key", "too_short"}
 
 
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[tuple, str]]:
@@ -256,7 +259,7 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[tuple, str
             message = _unknown_field(loc)
         elif kind in _FRIENDLY:
             message = _FRIENDLY[kind]
-            if kind != "missing":
+            if kind in _SHOW_INPUT:
                 message += f", not {error.get('input')!r}"
         elif kind == "value_error":
             message = error["msg"].removeprefix("Value error, ")

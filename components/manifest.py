@@ -500,7 +500,7 @@ class SubnetsFromTags(Model):
 
 
 class PlacementMap(Model):
-    subnets: list[NonEmptyStr] | SubnetsFromTags
+    subnets: either(Annotated[list[NonEmptyStr], Field(min_length=1)], SubnetsFromTags)
 
 
 def _placement(value: Any) -> Any:

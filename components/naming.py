@@ -62,9 +62,14 @@ def log_group_name(app: str, env: str, job: str) -> str:
     return f"/copilot/{base_name(app, env, job)}"
 
 
-def repository_name(app: str, job: str) -> str:
-    """ECR repository `{app}/{job}`, shared by every environment of the app, as in Copilot."""
-    return f"{app}/{job}"
+def repository_name(app: str, env: str, job: str) -> str:
+    """ECR repository `{app}/{env}/{job}`.
+
+    Copilot shares `{app}/{job}` between environments through an app-level stack; here each
+    environment is its own stack, and two of them in one account and region would both try to
+    create a shared repository, so each environment has its own.
+    """
+    return f"{app}/{env}/{job}"
 
 
 def job_tags(app: str, env: str, job: str) -> dict[str, str]:

@@ -85,8 +85,9 @@ def run(
             job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
         ),
     )
-    # One lookup for every job, instead of one per job.
-    account = aws.get_caller_identity_output().account_id
+    # One lookup for every job, instead of one per job; blocking, so that the account is a
+    # plain value and the documents built from it need no Outputs.
+    account = aws.get_caller_identity().account_id
     image_tag = None
     if any(job.image.build or any(s.image.build for s in job.sidecars.values()) for job in jobs):
         image_tag = os.environ.get(IMAGE_TAG_VARIABLE) or _default_image_tag(root)

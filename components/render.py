@@ -7,11 +7,22 @@ placeholders shaped like the real thing, in the made-up account 123456789012.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import importlib
 import json
+import os
+import re
+import subprocess
+import sys
+import traceback
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+from components.errors import ManifestError, Problem
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 SECRET_PLACEHOLDER = "[secret]"
@@ -43,11 +54,36 @@ def render(
         }
     )
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
-    pulumi.runtime.test(program)()
+    with _without_source_positions():
+        pulumi.runtime.test(program)()
     resources = [_clean(record) for record in mocks.records]
     check_unique(resources)
     # Registration is asynchronous; sort so that renders (and golden files) are stable.
     return sorted(resources, key=lambda r: (r["name"], r["type"]))
+
+
+@contextlib.contextmanager
+def _without_source_positions():
+    """Skip the stack trace the SDK captures for every resource: only the engine shows it, the
+    mocks never do, and it costs about a fifth of a render. Restored afterwards; if the SDK no
+    longer has the hook, nothing is changed."""
+    from pulumi.runtime import resource as sdk
+
+    original = getattr(sdk, "_get_stack_trace", None)
+    if original is None:
+        yield
+        return
+    try:
+        from pulumi.runtime.proto import source_pb2
+
+        sdk._get_stack_trace = source_pb2.StackTrace
+    except ImportError:  # pragma: no cover - SDK layout changed; keep its behaviour
+        yield
+        return
+    try:
+        yield
+    finally:
+        sdk._get_stack_trace = original
 
 
 def check_unique(resources: list[dict]) -> None:
@@ -71,6 +107,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if type(value).__name__ in ("FileAsset", "FileArchive"):
+        return {"file": str(value.path)}  # uploaded from this path by the real engine
     return value
 
 
@@ -201,7 +239,15 @@ def job_summary(resources: list[dict]) -> dict[str, Any]:
         )
         containers = json.loads(task.get("containerDefinitions") or "[]")
         if containers:
-            summary["image"] = containers[0].get("image")
+            image = containers[0].get("image", "")
+            built = [
+                r["inputs"].get("imageName", "")
+                for r in resources
+                if r["type"] == "docker:index/image:Image"
+                and image.startswith(r["inputs"].get("imageName", "").rsplit(":", 1)[0] + "@")
+            ]
+            # A built image is deployed by digest; the tag it is pushed with reads better.
+            summary["image"] = f"{built[0]} (built, deployed by digest)" if built else image
             if len(containers) > 1:
                 summary["sidecars"] = ", ".join(c["name"] for c in containers[1:])
     machine = by_type.get("aws:sfn/stateMachine:StateMachine")
@@ -216,3 +262,211 @@ def job_summary(resources: list[dict]) -> dict[str, Any]:
         timeout = doc.get("TimeoutSeconds")
         summary["timeout"] = f"{timeout} s" if timeout else "none"
     return summary
+
+
+# Below this many jobs per worker, starting worker processes costs more than it saves.
+JOBS_PER_WORKER = 25
+# SDK modules every job's component uses: loaded once before forking, not once per worker.
+_SHARED_MODULES = (
+    "components.program",
+    "pulumi_aws.cloudwatch",
+    "pulumi_aws.ecs",
+    "pulumi_aws.iam",
+    "pulumi_aws.sfn",
+)
+
+
+def render_jobs(
+    root: Path,
+    jobs: Sequence[str],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    region: str,
+    workers: int | None = None,
+) -> list[dict]:
+    """Render the project's program for `jobs`, split across processes when there are many
+    (the SDK's per-resource cost under mocks is CPU-bound). This process renders the first
+    share itself; every share includes the environment, whose resources are merged, and
+    logical names are checked across all shares."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, len(jobs) // JOBS_PER_WORKER)
+    workers = min(workers, len(jobs))  # a share per worker, none empty
+    request = {"root": str(root), "project": project, "stack": stack, "config": dict(config),
+               "region": region}  # fmt: skip
+    if workers <= 1:
+        return _render_chunk({**request, "jobs": list(jobs)})[0]
+
+    # Contiguous shares keep problems in job order when the replies are joined.
+    size = -(-len(jobs) // workers)
+    chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    start = _forked if _can_fork() else _spawned
+    if start is _forked:
+        for module in _shared_modules(stack, config, root, jobs):
+            importlib.import_module(module)
+    pending = [start({**request, "jobs": chunk}) for chunk in chunks[1:]]
+    try:
+        own = _reply({**request, "jobs": chunks[0]})
+    except BaseException:
+        for finish in pending:  # reap the workers before giving up
+            with contextlib.suppress(Exception):
+                finish()
+        raise
+    return _merge([own, *(finish() for finish in pending)])
+
+
+def _shared_modules(
+    stack: str, config: Mapping[str, Any], root: Path, jobs: Sequence[str]
+) -> list[str]:
+    """Modules every share will load: cheaper to load once before forking than once per
+    worker. pulumi_aws.ec2 alone takes about half a second; the environment needs it only
+    to find the default VPC's subnets or to create its security group. pulumi_docker (0.2 s)
+    is needed when a job builds its image."""
+    from components.settings import settings_from_config
+
+    modules = list(_SHARED_MODULES)
+    if any(_mentions_build(root / "manifests" / job / "manifest.yml") for job in jobs):
+        modules.append("pulumi_docker")
+    try:
+        settings = settings_from_config(stack, config)
+    except ManifestError:
+        return modules  # the render reports the problem
+    if settings.uses_default_vpc or not settings.security_groups:
+        modules.append("pulumi_aws.ec2")
+    return modules
+
+
+def _mentions_build(path: Path) -> bool:
+    """A cheap look for a `build:` key. Only decides what to load ahead (a wrong guess costs
+    time, never correctness), so the manifest is not parsed here."""
+    try:
+        return re.search(r"^\s*build\s*:", path.read_text(encoding="utf-8"), re.M) is not None
+    except OSError:
+        return False
+
+
+def _can_fork() -> bool:
+    # Fork only on Linux: on macOS, system libraries may crash in a forked child (which is
+    # why multiprocessing spawns there), and Windows has no fork.
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def _forked(request: dict) -> Callable[[], dict]:
+    """Render `request` in a forked copy of this process (its imports already done); returns
+    a function that waits for the reply."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its reply is what the tests check
+        status = 1
+        try:
+            os.close(read_end)
+            # The parent may have run the Pulumi runtime already (tests do): never touch its
+            # event loop, whose selector this copy shares.
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            try:
+                reply = _reply(request)
+            except Exception:
+                reply = {"error": traceback.format_exc()}
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                json.dump(reply, pipe)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing the parent's buffers twice
+    os.close(write_end)
+
+    def finish() -> dict:
+        with os.fdopen(read_end, encoding="utf-8") as pipe:
+            text = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0 or not text:
+            raise RuntimeError(f"render worker {pid} failed (exit status {status})")
+        return json.loads(text)
+
+    return finish
+
+
+def _spawned(request: dict) -> Callable[[], dict]:
+    """Render `request` in a fresh interpreter (not multiprocessing's spawn: it re-imports the
+    caller's __main__); returns a function that waits for the reply."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from components.render import _worker; _worker()",
+         json.dumps(request)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+    def finish() -> dict:
+        out, err = process.communicate()
+        if process.returncode != 0 or not out:
+            raise RuntimeError(f"render worker failed:\n{err[-4000:]}")
+        return json.loads(out)
+
+    return finish
+
+
+def _worker() -> None:
+    """A spawned render worker: the request as its argument, the reply on stdout."""
+    try:
+        reply = _reply(json.loads(sys.argv[1]))
+    except Exception:
+        reply = {"error": traceback.format_exc()}
+    sys.stdout.write(json.dumps(reply))
+
+
+def _reply(request: dict) -> dict:
+    """Render one share; the result, or the problems that stopped it, as plain JSON."""
+    from dataclasses import asdict
+
+    try:
+        resources, names = _render_chunk(request)
+    except ManifestError as exc:
+        return {"problems": [asdict(p) for p in exc.problems]}
+    except DuplicateResourceError as exc:
+        return {"duplicate": str(exc)}
+    return {"resources": resources, "environment_names": sorted(names)}
+
+
+def _merge(replies: list[dict]) -> list[dict]:
+    """Join the shares' replies: every share's problems together, else the resources with
+    the environment's once."""
+    for reply in replies:
+        if "error" in reply:
+            raise RuntimeError(f"render worker failed:\n{reply['error'][-4000:]}")
+    problems = [Problem(**p) for reply in replies for p in reply.get("problems", [])]
+    if problems:
+        raise ManifestError(problems)
+    for reply in replies:
+        if "duplicate" in reply:
+            raise DuplicateResourceError(reply["duplicate"])
+    merged: dict[tuple[str, str], dict] = {}
+    resources: list[dict] = []
+    for reply in replies:
+        environment_names = set(reply["environment_names"])
+        for resource in reply["resources"]:
+            key = (resource["type"], resource["name"])
+            if resource["name"] in environment_names and key in merged:
+                if merged[key] != resource:
+                    raise DuplicateResourceError(f"workers disagree on {resource['name']}")
+                continue
+            merged[key] = resource
+            resources.append(resource)
+    check_unique(resources)
+    return sorted(resources, key=lambda r: (r["name"], r["type"]))
+
+
+def _render_chunk(request: dict) -> tuple[list[dict], set[str]]:
+    from components import program
+    from components.environment import environment_resource_names
+
+    root, jobs = Path(request["root"]), request["jobs"]
+    resources = render(
+        lambda: program.run(root, only=jobs),
+        project=request["project"],
+        stack=request["stack"],
+        config=request["config"],
+        region=request["region"],
+    )
+    return resources, environment_resource_names(request["stack"])

@@ -8,10 +8,12 @@ comes from a pure function in this package; this module only wires them into `pu
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -169,10 +171,11 @@ class ScheduledJob(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         partition = arns.partition_of(region)
         tags = resource_tags(app, env, job.name, args.tags)
-        account = pulumi.Output.from_input(
+        # A blocking lookup: a known account keeps the documents below plain values.
+        account = (
             args.account
             if args.account is not None
-            else aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=self)).account_id
+            else aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
         )
         exports = _exports(exports_used(job), self)
 
@@ -200,7 +203,7 @@ class ScheduledJob(pulumi.ComponentResource):
         ]
         self.repository_url = None
         if builds:
-            repository = self._repository(name, naming.repository_name(app, job.name), tags)
+            repository = self._repository(name, naming.repository_name(app, env, job.name), tags)
             self.repository_url = repository.repository_url
             pull_arns.append(repository.arn)
             tag = args.image_tag or os.environ.get(IMAGE_TAG_VARIABLE) or _default_tag(args.root)
@@ -216,8 +219,9 @@ class ScheduledJob(pulumi.ComponentResource):
 
         env_files, env_file_grants = self._env_files(name, job, args, partition, tags)
 
-        assume_ecs = account.apply(
-            lambda a: _json(policies.assume_role_policy("ecs-tasks.amazonaws.com", account=a))
+        assume_ecs = _combine(
+            [account],
+            lambda v: _json(policies.assume_role_policy("ecs-tasks.amazonaws.com", account=v[0])),
         )
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
@@ -241,30 +245,31 @@ class ScheduledJob(pulumi.ComponentResource):
         )
 
         def containers(values: list) -> list[dict]:
-            acct, group, image_values, export_values, file_arns = values
+            values = iter(values)
+            acct = next(values)
             ctx = ContainerContext(
                 app=app,
                 env=env,
                 region=region,
                 account=acct,
                 partition=partition,
-                log_group=group,
-                images=dict(zip(images, image_values, strict=True)),
-                exports=dict(zip(exports, export_values, strict=True)),
-                env_files=dict(zip(env_files, file_arns, strict=True)),
+                log_group=log_group_name,
+                images={container: next(values) for container in images},
+                exports={export: next(values) for export in exports},
+                env_files={container: next(values) for container in env_files},
             )
             return container_definitions(job, ctx)
 
-        definitions = pulumi.Output.all(
-            account,
-            log_group.name,
-            pulumi.Output.all(*images.values()),
-            pulumi.Output.all(*exports.values()),
-            pulumi.Output.all(*env_files.values()),
-        ).apply(containers)
+        # The log group's name is known; the task definition waits for the group (depends_on).
+        log_group_name = naming.log_group_name(app, env, job.name)
+        definitions = _combine(
+            [account, *images.values(), *exports.values(), *env_files.values()], containers
+        )
 
         def execution_policy(values: list) -> str:
-            acct, group_arn, repo_arns, defs, file_grants = values
+            acct, group_arn, defs = values[:3]
+            repo_arns = values[3 : 3 + len(pull_arns)]
+            file_grants = values[3 + len(pull_arns) :]
             reads = secret_reads(defs)
             return _json(
                 policies.execution_role_policy(
@@ -284,13 +289,10 @@ class ScheduledJob(pulumi.ComponentResource):
         execution_policy_resource = aws.iam.RolePolicy(
             f"{name}-execution-role-policy",
             role=execution_role.id,
-            policy=pulumi.Output.all(
-                account,
-                log_group.arn,
-                pulumi.Output.all(*pull_arns),
-                definitions,
-                pulumi.Output.all(*env_file_grants),
-            ).apply(execution_policy),
+            policy=_combine(
+                [account, log_group.arn, definitions, *pull_arns, *env_file_grants],
+                execution_policy,
+            ),
             opts=child,
         )
 
@@ -319,24 +321,34 @@ class ScheduledJob(pulumi.ComponentResource):
             runtime_platform=runtime_platform,
             ephemeral_storage=ephemeral,
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in job.storage.volumes] or None,
-            container_definitions=definitions.apply(_json),
+            container_definitions=_combine([definitions], lambda v: _json(v[0])),
             tags=tags,
             # The role must be able to pull and read secrets before a task can start.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[execution_policy_resource]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[execution_policy_resource, log_group]
+            ),
         )
 
-        cluster_arn = pulumi.Output.all(account, args.cluster).apply(
-            lambda v: arns.cluster_arn(v[1], partition=partition, region=region, account=v[0])
+        cluster_arn = _combine(
+            [account, args.cluster],
+            lambda v: arns.cluster_arn(v[1], partition=partition, region=region, account=v[0]),
         )
-        security_groups = pulumi.Output.all(
-            args.security_groups, pulumi.Output.all(*_manifest_security_groups(job, exports))
-        ).apply(lambda v: list(dict.fromkeys([*v[0], *v[1]])))
+        # The environment's groups come first, then the manifest's; `deny_default: true`
+        # leaves the environment's out (Copilot parses it but always keeps them).
+        environment_groups = (
+            () if job.network.vpc.security_groups.deny_default else args.security_groups
+        )
+        security_groups = _combine(
+            [environment_groups, *_manifest_security_groups(job, exports)],
+            lambda v: list(dict.fromkeys([*v[0], *v[1:]])),
+        )
 
         state_machine_role = aws.iam.Role(
             f"{name}-state-machine-role",
             description=f"Runs the task of job {job.name} ({app}-{env})",
-            assume_role_policy=account.apply(
-                lambda a: _json(policies.assume_role_policy("states.amazonaws.com", account=a))
+            assume_role_policy=_combine(
+                [account],
+                lambda v: _json(policies.assume_role_policy("states.amazonaws.com", account=v[0])),
             ),
             tags=tags,
             opts=child,
@@ -344,7 +356,8 @@ class ScheduledJob(pulumi.ComponentResource):
         state_machine_policy = aws.iam.RolePolicy(
             f"{name}-state-machine-role-policy",
             role=state_machine_role.id,
-            policy=pulumi.Output.all(account, cluster_arn, execution_role.arn, task_role.arn).apply(
+            policy=_combine(
+                [account, cluster_arn, execution_role.arn, task_role.arn],
                 lambda v: _json(
                     policies.state_machine_role_policy(
                         policies.StateMachineGrants(
@@ -358,7 +371,7 @@ class ScheduledJob(pulumi.ComponentResource):
                             task_role_arn=v[3],
                         )
                     )
-                )
+                ),
             ),
             opts=child,
         )
@@ -367,9 +380,8 @@ class ScheduledJob(pulumi.ComponentResource):
             name=naming.state_machine_name(app, env, job.name),
             type="STANDARD",
             role_arn=state_machine_role.arn,
-            definition=pulumi.Output.all(
-                cluster_arn, task_definition.arn, args.subnets, security_groups
-            ).apply(
+            definition=_combine(
+                [cluster_arn, task_definition.arn, args.subnets, security_groups],
                 lambda v: definition_json(
                     RunTaskSpec(
                         container=job.name,
@@ -383,7 +395,7 @@ class ScheduledJob(pulumi.ComponentResource):
                         windows=platform.is_windows,
                         partition=partition,
                     )
-                )
+                ),
             ),
             logging_configuration=aws.sfn.StateMachineLoggingConfigurationArgs(
                 # Same log group as the containers; Step Functions' streams start with states/.
@@ -410,8 +422,9 @@ class ScheduledJob(pulumi.ComponentResource):
         rule_role = aws.iam.Role(
             f"{name}-rule-role",
             description=f"Lets the schedule of job {job.name} ({app}-{env}) start it",
-            assume_role_policy=account.apply(
-                lambda a: _json(policies.assume_role_policy("events.amazonaws.com", account=a))
+            assume_role_policy=_combine(
+                [account],
+                lambda v: _json(policies.assume_role_policy("events.amazonaws.com", account=v[0])),
             ),
             tags=tags,
             opts=child,
@@ -590,6 +603,23 @@ def _default_tag(root: Path) -> str:
     from components.image_tag import default_image_tag
 
     return default_image_tag(root)
+
+
+def _combine(values: Sequence, fn: Callable[[list], Any]) -> Any:
+    """`fn(values)` now when every value is known, else an Output of it once they are: a plain
+    value skips the SDK's Output machinery, which dominates the cost of a render."""
+    if all(_known(v) for v in values):
+        return fn(list(values))
+    return pulumi.Output.all(*values).apply(fn)
+
+
+def _known(value: Any) -> bool:
+    """True for a plain value: no Output or awaitable in it, however deep (as an Input may be)."""
+    if isinstance(value, list | tuple):
+        return all(_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(_known(v) for v in value.values())
+    return not isinstance(value, pulumi.Output) and not inspect.isawaitable(value)
 
 
 def _json(document) -> str:

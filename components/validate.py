@@ -33,7 +33,7 @@ Found = tuple[tuple, str]
 def check_job(job: Job, root: Path | None = None) -> list[Found]:
     """Every cross-field problem of `job`. `root` (the project folder) enables file checks."""
     problems: list[Found] = []
-    for check in (_size, _platform_limits, _containers, _volumes, _env_files, _schedule):
+    for check in (_size, _platform_limits, _containers, _network, _volumes, _env_files, _schedule):
         problems.extend(check(job))
     if root is not None:
         problems.extend(_files_exist(job, root))
@@ -171,6 +171,15 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 def _firelens(job: Job) -> bool:
     """Copilot adds a log router when any logging field other than retention is set."""
     return bool(job.logging.model_dump(exclude={"retention"}, exclude_defaults=True))
+
+
+def _network(job: Job) -> Iterator[Found]:
+    groups = job.network.vpc.security_groups
+    if groups.deny_default and not groups.groups:
+        yield (
+            ("network", "vpc", "security_groups", "deny_default"),
+            ("leaves the task with no security group; list at least one in groups"),
+        )
 
 
 def _volumes(job: Job) -> Iterator[Found]:

@@ -27,8 +27,12 @@ class Source:
         return self.lines.get(())
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans, as Copilot's Go YAML library reads them.
+# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading with YAML 1.2 booleans, as Copilot's Go YAML library reads them.
 
     YAML 1.1 (PyYAML's default) would turn the key `on:` (as in `on.schedule`) and values such
     as `yes`/`no`/`off` into booleans; in Copilot they are plain strings.
@@ -37,7 +41,7 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",

@@ -13,8 +13,11 @@ def main() -> int:
     env = os.environ.get("COPILOT_ENVIRONMENT_NAME", "local")
     greeting = os.environ.get("GREETING", "Hello")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    print(f"{greeting} from job {os.environ.get('COPILOT_SERVICE_NAME', 'hello')} "
-          f"in {app}/{env} at {now}", flush=True)
+    print(
+        f"{greeting} from job {os.environ.get('COPILOT_SERVICE_NAME', 'hello')} "
+        f"in {app}/{env} at {now}",
+        flush=True,
+    )
     if os.environ.get("FAIL") == "1":
         print("ERROR: failing on purpose (FAIL=1)", file=sys.stderr, flush=True)
         return 3

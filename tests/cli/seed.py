@@ -14,8 +14,13 @@ moto cannot run an `ecs:runTask.sync` task, so tests that need an execution to e
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import secrets
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
 
 import boto3
@@ -46,7 +51,14 @@ def _tags(app: str, env: str, job: str) -> dict[str, str]:
 def _task_definition(ecs, app: str, env: str, job: str) -> str:
     return ecs.register_task_definition(
         family=naming.task_family(app, env, job),
-        containerDefinitions=[{"name": job, "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{app}/{job}:latest", "memory": 512, "essential": True}],
+        containerDefinitions=[
+            {
+                "name": job,
+                "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{app}/{job}:latest",
+                "memory": 512,
+                "essential": True,
+            }
+        ],
         requiresCompatibilities=["FARGATE"],
         networkMode="awsvpc",
         cpu="256",
@@ -92,7 +104,9 @@ def copilot_definition(cluster: str, task_definition: str) -> str:
     )
 
 
-def ecs_task_document(job: str, exit_code: int, task_id: str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0") -> dict:
+def ecs_task_document(
+    job: str, exit_code: int, task_id: str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+) -> dict:
     """An ECS task as `ecs:runTask.sync` reports it (DescribeTasks shape, capitalised)."""
     return {
         "TaskArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/demo-test/{task_id}",
@@ -103,7 +117,9 @@ def ecs_task_document(job: str, exit_code: int, task_id: str = "0f1e2d3c4b5a6978
     }
 
 
-def ending_definition(job: str, *, exit_code: int | None = None, reads_overrides: bool = True) -> str:
+def ending_definition(
+    job: str, *, exit_code: int | None = None, reads_overrides: bool = True
+) -> str:
     """A definition moto runs to the end: SUCCEEDED, or FAILED (with `exit_code`) the way an
     execution fails when its ECS task exits non-zero (the task as the cause). When
     `reads_overrides`, a Choice state on `$.overrides.command` comes first, like the project's."""
@@ -147,7 +163,9 @@ def project_job(
     logs.create_log_group(logGroupName=group, tags=_tags(app, env, job))
     if definition is None:
         definition = definition_json(
-            RunTaskSpec(container=job, cluster=cluster, task_definition=task_definition, subnets=SUBNETS)
+            RunTaskSpec(
+                container=job, cluster=cluster, task_definition=task_definition, subnets=SUBNETS
+            )
         )
     arn = sfn.create_state_machine(
         name=naming.state_machine_name(app, env, job),
@@ -167,7 +185,13 @@ def project_job(
         )
         events.put_targets(
             Rule=rule,
-            Targets=[{"Id": "statemachine", "Arn": arn, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/{rule}-events"}],
+            Targets=[
+                {
+                    "Id": "statemachine",
+                    "Arn": arn,
+                    "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/{rule}-events",
+                }
+            ],
         )
     return Seeded(app, env, job, arn, group, rule, task_definition)
 
@@ -196,7 +220,9 @@ def copilot_job(
     events.put_rule(Name=rule, ScheduleExpression=schedule, State="ENABLED")
     events.put_targets(
         Rule=rule,
-        Targets=[{"Id": "statemachine", "Arn": arn, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/{rule}"}],
+        Targets=[
+            {"Id": "statemachine", "Arn": arn, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/{rule}"}
+        ],
     )
     return Seeded(app, env, job, arn, group, rule, task_definition)
 
@@ -208,10 +234,8 @@ def container_stream(job: str, task_id: str, container: str | None = None) -> st
 def put_logs(group: str, stream: str, events: list[tuple[int, str]]) -> None:
     """Write `(timestamp ms, message)` events to a stream, creating it when needed."""
     logs = boto3.client("logs")
-    try:
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
     events = sorted(events)
     for i in range(0, len(events), 10_000):
         logs.put_log_events(
@@ -227,12 +251,17 @@ def moto_config(endpoint: str, *, execute: bool) -> None:
 
     body = json.dumps({"stepfunctions": {"execute_state_machine": execute}}).encode()
     request = urllib.request.Request(
-        f"{endpoint}/moto-api/config", data=body, method="POST", headers={"Content-Type": "application/json"}
+        f"{endpoint}/moto-api/config",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
     )
     urllib.request.urlopen(request).close()
 
 
-def write_project(root, *, app: str = "demo", env: str = "test", jobs: tuple[str, ...] = ()) -> None:
+def write_project(
+    root, *, app: str = "demo", env: str = "test", jobs: tuple[str, ...] = ()
+) -> None:
     """A minimal project checkout: Pulumi.yaml, a stack file for `env`, and manifests."""
     (root / "Pulumi.yaml").write_text(
         "name: scheduled-jobs\nruntime: python\nconfig:\n  app:\n    type: string\n"
@@ -255,3 +284,50 @@ def invoke(*args: str):
     from cli.main import app
 
     return CliRunner().invoke(app, list(args))
+
+
+def run_without_pulumi(*args: str) -> subprocess.CompletedProcess:
+    """Run `jobs ARGS` in a fresh interpreter and fail if it imported pulumi or pulumi_aws."""
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        f"sys.argv = ['jobs', *{list(args)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "else:\n"
+        "    code = 0\n"
+        "heavy = [m for m in ('pulumi', 'pulumi_aws') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in done.stderr, done.stderr
+    return done
+
+
+class Lines:
+    """The lines of a subprocess pipe, read by a thread so a test waits with a timeout
+    instead of hanging when an expected line never comes."""
+
+    def __init__(self, pipe):
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._pump, args=(pipe,), daemon=True).start()
+
+    def _pump(self, pipe) -> None:
+        for line in pipe:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def next(self, timeout: float = 30) -> str:
+        line = self._queue.get(timeout=timeout)
+        assert line is not None, "the process closed its output"
+        return line
+
+    def rest(self, timeout: float = 30) -> str:
+        """Everything until the pipe closes."""
+        chunks = []
+        while (line := self._queue.get(timeout=timeout)) is not None:
+            chunks.append(line)
+        return "".join(chunks)

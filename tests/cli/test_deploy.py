@@ -298,7 +298,7 @@ def test_deploy_without_aws_credentials(project_dir, automation, no_aws_credenti
     out = jobs("deploy", "--env", "dev", "--yes")
     assert out.exit_code == 1
     assert "no AWS credentials found" in out.stderr
-    assert automation.opened == []  # Pulumi never started
+    assert automation.stacks["dev"].calls == []  # no preview, no update
 
 
 class _ExpiredSts(http.server.BaseHTTPRequestHandler):
@@ -339,7 +339,7 @@ def test_deploy_with_expired_aws_credentials(project_dir, automation, monkeypatc
         server.shutdown()
     assert out.exit_code == 1
     assert "The security token included in the request is expired" in out.stderr
-    assert automation.opened == []
+    assert automation.stacks["dev"].calls == []
 
 
 # --- the real thing ------------------------------------------------------------------------

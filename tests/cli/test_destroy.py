@@ -68,9 +68,10 @@ def test_destroy_searches_every_cluster_without_a_known_one(dev):
 
 
 def test_destroy_remove_stack(dev, project_dir):
+    stack = dev.stacks["dev"]
     out = jobs("destroy", "--env", "dev", "--yes", "--remove-stack")
     assert out.exit_code == 0, out.output
-    assert destroys(dev)[0]["remove"] is True
+    assert [kwargs["remove"] for name, kwargs in stack.calls if name == "destroy"] == [True]
     assert "dev" not in dev.stacks
     assert not (project_dir / "Pulumi.dev.yaml").exists()
     assert "Removed the stack dev and Pulumi.dev.yaml." in out.stderr

@@ -62,7 +62,9 @@ def test_selection_choose(selection, expected):
     ("stream", "expected"),
     [
         pytest.param(f"copilot/report/{T1}", "report/aaaaaaaa", id="container"),
-        pytest.param("states/demo-test-report/2024-05-01-09-00/1a2b3c4d5e", "states/1a2b3c4d", id="states"),
+        pytest.param(
+            "states/demo-test-report/2024-05-01-09-00/1a2b3c4d5e", "states/1a2b3c4d", id="states"
+        ),
         pytest.param("something-else-entirely-and-long", "something-else-entirely-a", id="other"),
     ],
 )
@@ -75,10 +77,16 @@ def test_short_name(stream, expected):
     [
         pytest.param("all good\n", False, "report/aaaaaaaa all good", id="plain"),
         pytest.param(
-            "ERROR: boom", True, "\x1b[90mreport/aaaaaaaa\x1b[0m \x1b[31mERROR\x1b[0m: boom", id="error-red"
+            "ERROR: boom",
+            True,
+            "\x1b[90mreport/aaaaaaaa\x1b[0m \x1b[31mERROR\x1b[0m: boom",
+            id="error-red",
         ),
         pytest.param(
-            "a warning", True, "\x1b[90mreport/aaaaaaaa\x1b[0m a \x1b[33mwarning\x1b[0m", id="warning-yellow"
+            "a warning",
+            True,
+            "\x1b[90mreport/aaaaaaaa\x1b[0m a \x1b[33mwarning\x1b[0m",
+            id="warning-yellow",
         ),
         pytest.param("terrors", True, "\x1b[90mreport/aaaaaaaa\x1b[0m terrors", id="word-boundary"),
     ],
@@ -109,11 +117,19 @@ def three_runs(group):
     """Run T1 (old), run T2 (with a sidecar, interleaved), run T3 (newest)."""
     base = int(time.time() * 1000) - 60_000
     put_logs(group, container_stream("report", T1), [(base + i, f"t1 {i}") for i in range(3)])
-    put_logs(group, container_stream("report", T2), [(base + 10_000 + 2 * i, f"t2 {i}") for i in range(5)])
     put_logs(
-        group, container_stream("report", T2, "nginx"), [(base + 10_001 + 2 * i, f"nginx {i}") for i in range(5)]
+        group,
+        container_stream("report", T2),
+        [(base + 10_000 + 2 * i, f"t2 {i}") for i in range(5)],
     )
-    put_logs(group, container_stream("report", T3), [(base + 20_000 + i, f"t3 {i}") for i in range(3)])
+    put_logs(
+        group,
+        container_stream("report", T2, "nginx"),
+        [(base + 10_001 + 2 * i, f"nginx {i}") for i in range(5)],
+    )
+    put_logs(
+        group, container_stream("report", T3), [(base + 20_000 + i, f"t3 {i}") for i in range(3)]
+    )
     return base
 
 
@@ -124,7 +140,18 @@ def test_read_merges_streams_in_time_order(group, three_runs):
     assert stamps == sorted(stamps)
     assert len(events) == 16
     t2 = [e.message for e in events if T2 in e.stream]
-    assert t2 == ["t2 0", "nginx 0", "t2 1", "nginx 1", "t2 2", "nginx 2", "t2 3", "nginx 3", "t2 4", "nginx 4"]
+    assert t2 == [
+        "t2 0",
+        "nginx 0",
+        "t2 1",
+        "nginx 1",
+        "t2 2",
+        "nginx 2",
+        "t2 3",
+        "nginx 3",
+        "t2 4",
+        "nginx 4",
+    ]
 
 
 def test_read_last_run_and_window(group, three_runs):
@@ -142,7 +169,9 @@ def test_read_limit_keeps_newest(group, three_runs):
 
 def test_follow_picks_up_new_events_without_duplicates(group):
     now = int(time.time() * 1000)
-    put_logs(group, container_stream("report", T1), [(now - 5_000, "before start"), (now + 1, "first")])
+    put_logs(
+        group, container_stream("report", T1), [(now - 5_000, "before start"), (now + 1, "first")]
+    )
     reader = LogReader(boto3.client("logs"), group, sleep=lambda _: None)
     batches = reader.follow(Selection(last=None).wants, start=now)
     assert [e.message for e in next(batches)] == ["first"]

@@ -13,6 +13,7 @@ import time
 import boto3
 import pytest
 from seed import (
+    Lines,
     container_stream,
     copilot_job,
     ecs_task_document,
@@ -21,6 +22,7 @@ from seed import (
     moto_config,
     project_job,
     put_logs,
+    run_without_pulumi,
     write_project,
 )
 
@@ -175,7 +177,11 @@ def test_run_follow_prints_the_runs_logs(project, executing):
     job = project_job(definition=ending_definition("report", exit_code=2))
     task_id = ecs_task_document("report", 2)["TaskArn"].rsplit("/", 1)[1]
     later = int(time.time() * 1000) + 5_000
-    put_logs(job.log_group, container_stream("report", task_id), [(later, "migrating"), (later + 2, "boom")])
+    put_logs(
+        job.log_group,
+        container_stream("report", task_id),
+        [(later, "migrating"), (later + 2, "boom")],
+    )
     put_logs(job.log_group, container_stream("report", task_id, "proxy"), [(later + 1, "proxy up")])
     put_logs(job.log_group, container_stream("report", "f" * 32), [(later, "another run")])
     result = invoke("run", "report", "--env", "test", "--follow")
@@ -198,11 +204,13 @@ def test_ctrl_c_stops_waiting_not_the_job(project):
         stderr=subprocess.PIPE,
         text=True,
     )
+    err_lines = Lines(proc.stderr)
+    Lines(proc.stdout)  # drained so the child never blocks on a full pipe
     try:
-        line = proc.stderr.readline()
-        assert "Waiting" in line
+        assert "Waiting" in err_lines.next()
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        err = err_lines.rest()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -242,3 +250,9 @@ def test_run_without_credentials_is_one_clear_error(project, monkeypatch, tmp_pa
     assert result.exit_code == 1
     assert "no AWS credentials found" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_run_never_imports_pulumi(project):
+    project_job()
+    done = run_without_pulumi("run", "report", "--env", "test", "--command", "echo hi")
+    assert done.returncode == 0, done.stderr

@@ -172,6 +172,16 @@ def test_fully_specified_manifest_loads():
             "network: {vpc: {placement: ''}}\n", "placement: cannot be empty", id="placement-empty"
         ),
         pytest.param(
+            "network: {vpc: {placement: {subnets: []}}}\n",
+            "network.vpc.placement.subnets: must not be empty",
+            id="placement-subnets-empty",
+        ),
+        pytest.param(
+            "network: {vpc: {security_groups: {deny_default: true}}}\n",
+            "deny_default: leaves the task with no security group",
+            id="deny-default-needs-groups",
+        ),
+        pytest.param(
             "env_file: vars.txt\n",
             "env_file: 'vars.txt' must have a .env extension",
             id="env-file-extension",
@@ -283,6 +293,7 @@ def _top_level_chunks(text: str) -> list[str]:
     ("text", "expected"),
     [
         pytest.param("", "must be a YAML map", id="empty-file"),
+        pytest.param("null: 1\n", "m.yml:1: None: field names must be text", id="null-key"),
         pytest.param("- a\n- b\n", "must be a YAML map", id="list-not-map"),
         pytest.param("name: [\n", "not valid YAML", id="yaml-syntax"),
         pytest.param("name: a\nname: b\n", "m.yml:2: key 'name' appears twice", id="duplicate-key"),

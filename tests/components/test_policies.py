@@ -65,12 +65,13 @@ def test_execution_role_grants_only_what_is_named(execution_grants, sids):
 
 
 def test_execution_role_reads_exact_resources():
+    parameters = ["arn:aws:ssm:us-east-1:1:parameter/b", "arn:aws:ssm:us-east-1:1:parameter/a"]
     document = policies.execution_role_policy(
         grants(
-            ssm_parameter_arns=["arn:aws:ssm:us-east-1:1:parameter/b", "arn:aws:ssm:us-east-1:1:parameter/a"],
+            ssm_parameter_arns=parameters,
             secret_arns=["arn:aws:secretsmanager:us-east-1:1:secret:s-??????"],
         )
-    )  # fmt: skip
+    )
     by_sid = {s["Sid"]: s for s in document["Statement"]}
     assert by_sid["WriteLogs"]["Resource"] == f"{LOG_GROUP}:log-stream:*"
     assert by_sid["ReadParameters"]["Resource"] == [

@@ -34,8 +34,16 @@ UNTAGGABLE = {
 }
 
 
+_RENDERS: dict[tuple, list[dict]] = {}
+
+
 def job_resources(render_testdata, file, env="dev", config=None):
-    resources = render_testdata([file], env=env, config={**PRIVATE, **(config or {})})
+    """Render one testdata manifest (cached: many tests read the same render)."""
+    settings = {**PRIVATE, **(config or {})}
+    key = (file, env, json.dumps(settings, sort_keys=True))
+    if key not in _RENDERS:
+        _RENDERS[key] = render_testdata([file], env=env, config=settings)
+    resources = _RENDERS[key]
     return {r["type"].split(":")[-1] + ":" + r["name"]: r for r in resources}, resources
 
 
@@ -175,7 +183,9 @@ def test_minimal(render_testdata):
     assert machine["loggingConfiguration"] == {
         "includeExecutionData": True,
         "level": "ALL",
-        "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:/copilot/demo-dev-minimal:*",
+        "logDestination": (
+            "arn:aws:logs:us-east-1:123456789012:log-group:/copilot/demo-dev-minimal:*"
+        ),
     }
     # A public image: nothing to build, no repository, no ECR permission.
     kinds = {r["type"] for r in resources}
@@ -195,7 +205,7 @@ def test_fully_specified(render_testdata):
     assert task["volumes"] == [{"name": "scratch"}]
     main, init = containers_of(resources)
     assert main["image"].startswith(
-        "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/report@sha256:"
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report@sha256:"
     )
     assert main["readonlyRootFilesystem"] is True
     assert main["dependsOn"] == [{"containerName": "init", "condition": "COMPLETE"}]
@@ -204,18 +214,21 @@ def test_fully_specified(render_testdata):
     )
     assert init["essential"] is False
     image = one(resources, "docker:index/image:Image")
-    assert image["imageName"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/report:test-tag"
+    assert (
+        image["imageName"]
+        == "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report:test-tag"
+    )
     assert image["build"]["target"] == "runtime"
     assert image["build"]["args"] == {"PYTHON_VERSION": "3.12"}
     assert image["build"]["platform"] == "linux/amd64"
     assert image["build"]["dockerfile"].endswith("tests/testdata/docker/Dockerfile")
     assert image["registry"] == {
-        "server": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/report",
+        "server": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report",
         "username": "AWS",
         "password": "[secret]",
     }
     repository = one(resources, "aws:ecr/repository:Repository")
-    assert repository["name"] == "demo/report"
+    assert repository["name"] == "demo/dev/report"
     assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
     lifecycle = json.loads(one(resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy")["policy"])
     assert lifecycle["rules"][0]["selection"]["countType"] == "imageCountMoreThan"
@@ -231,7 +244,7 @@ def test_fully_specified(render_testdata):
         "cron(0 9 ? * 2-6 *)"
     )
     bucket_object = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2")
-    assert bucket_object["key"] == main["environmentFiles"][0]["value"].split("/", 3)[-1]
+    assert bucket_object["key"] == main["environmentFiles"][0]["value"].split("/", 1)[-1]
 
 
 def test_arm64(render_testdata):
@@ -335,9 +348,11 @@ def test_none_schedule_keeps_a_disabled_rule(render_testdata):
     "env, cpu, memory, retries, timeout, schedule, mode",
     [
         pytest.param("dev", "256", "512", 1, None, "cron(0 2 * * ? *)", "dry-run", id="dev-base"),
-        pytest.param("prod", "1024", "2048", 5, 7200, "cron(0 3 * * ? *)", "live", id="prod-override"),
+        pytest.param(
+            "prod", "1024", "2048", 5, 7200, "cron(0 3 * * ? *)", "live", id="prod-override"
+        ),
     ],
-)  # fmt: skip
+)
 def test_env_overrides(render_testdata, env, cpu, memory, retries, timeout, schedule, mode):
     resources = render_testdata(["env-overrides.yml"], env=env)
     task = one(resources, "aws:ecs/taskDefinition:TaskDefinition")
@@ -524,3 +539,150 @@ def aws_payloads(resources):
                     "VpcId": i["vpcId"],
                 },
             )
+
+
+def test_library_use_without_the_program():
+    """The docs/component.md example: ScheduledJob in someone else's Pulumi program."""
+    from pathlib import Path
+
+    import pulumi
+
+    # Same names as `from components import ...` in the docs; imported from their modules
+    # because plain `pytest` resolves the top-level `components` to tests/components.
+    from components.loader import load_manifest
+    from components.render import render
+    from components.scheduled_job import ScheduledJob, ScheduledJobArgs
+
+    testdata = Path(__file__).resolve().parents[1] / "testdata"
+    seen = {}
+
+    def program():
+        job = load_manifest(testdata / "arm64.yml", env="dev", app="shop", root=testdata)
+        component = ScheduledJob(
+            "nightly",
+            ScheduledJobArgs(
+                job,
+                app="shop",
+                env="dev",
+                region="eu-west-1",
+                cluster="arn:aws:ecs:eu-west-1:123456789012:cluster/shared",
+                subnets=["subnet-0a1", "subnet-0b2"],
+                security_groups=["sg-0e5"],
+                tags={"team": "data"},
+            ),
+        )
+        return pulumi.Output.all(**component.outputs()).apply(seen.update)
+
+    resources = render(program, project="mine", stack="dev", config={}, region="eu-west-1")
+    names = {r["name"] for r in resources}
+    assert "nightly-state-machine" in names and not any(n.startswith("dev") for n in names)
+    assert seen["state_machine_arn"] == (
+        "arn:aws:states:eu-west-1:123456789012:stateMachine:shop-dev-arm-job"
+    )
+    assert "repository_url" not in seen  # the image is given by location
+    doc = definition_of(resources)
+    network = doc["States"]["Run Fargate Task"]["Parameters"]["NetworkConfiguration"]
+    assert network["AwsvpcConfiguration"]["SecurityGroups"] == ["sg-0e5"]
+    assert doc["States"]["Run Fargate Task"]["Parameters"]["Cluster"] == (
+        "arn:aws:ecs:eu-west-1:123456789012:cluster/shared"
+    )
+
+
+def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_path):
+    """from_cfn (variables, secrets, security groups) and placement by subnet tags are looked
+    up through AWS data sources; under the mocks they read back as placeholders."""
+    from components import program
+    from components.render import render
+
+    manifest = tmp_path / "imports.yml"
+    manifest.write_text(
+        "name: imports\ntype: Scheduled Job\nimage: {location: busybox}\n"
+        "on: {schedule: '@daily'}\n"
+        "variables: {DB_HOST: {from_cfn: shared-db-host}}\n"
+        "secrets: {DB_PASSWORD: {from_cfn: shared-db-secret}}\n"
+        "network:\n  vpc:\n    placement: {subnets: {from_tags: {tier: private}}}\n"
+        "    security_groups: [{from_cfn: shared-db-clients}]\n"
+    )
+    resources = render(
+        lambda: program.run(tmp_path, manifests={"imports": manifest}),
+        project="scheduled-jobs",
+        stack="dev",
+        config={},
+        region="us-east-1",
+    )
+    main = containers_of(resources)[0]
+    assert main["environment"][-1] == {"name": "DB_HOST", "value": "<export shared-db-host>"}
+    # An export holding a plain name is read as an SSM parameter, as Copilot does.
+    assert main["secrets"] == [
+        {
+            "name": "DB_PASSWORD",
+            "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/<export shared-db-secret>",
+        }
+    ]
+    network = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"
+    ]["AwsvpcConfiguration"]
+    assert network["Subnets"] == ["subnet-0000taggeda", "subnet-0000taggedb"]
+    assert network["AssignPublicIp"] == "DISABLED"
+    assert network["SecurityGroups"][-1] == "<export shared-db-clients>"
+
+
+@pytest.mark.parametrize(
+    ("deny_default", "expected"),
+    [
+        pytest.param(False, ["sg-0env", "sg-0job"], id="environment-group-first"),
+        pytest.param(True, ["sg-0job"], id="deny-default-leaves-it-out"),
+    ],
+)
+def test_deny_default_security_groups(tmp_path, deny_default, expected):
+    from components import program
+    from components.render import render
+
+    manifest = tmp_path / "net.yml"
+    manifest.write_text(
+        "name: net\ntype: Scheduled Job\nimage: {location: busybox}\n"
+        "on: {schedule: '@daily'}\n"
+        "network:\n  vpc:\n    security_groups:\n      groups: [sg-0job]\n"
+        f"      deny_default: {str(deny_default).lower()}\n"
+    )
+    resources = render(
+        lambda: program.run(tmp_path, manifests={"net": manifest}),
+        project="scheduled-jobs",
+        stack="dev",
+        config={"scheduled-jobs:securityGroups": ["sg-0env"], "scheduled-jobs:subnets": ["s-1"]},
+        region="us-east-1",
+    )
+    network = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"
+    ]["AwsvpcConfiguration"]
+    assert network["SecurityGroups"] == expected
+
+
+# ------------------------------------------------------------------ plain or Output
+
+
+def _output(value):
+    import pulumi
+
+    return pulumi.Output.from_input(value)
+
+
+@pytest.mark.parametrize(
+    "make_value, known",
+    [
+        pytest.param(lambda: "123456789012", True, id="string"),
+        pytest.param(lambda: ["subnet-a", "subnet-b"], True, id="list-of-strings"),
+        pytest.param(lambda: {"a": [{"b": "c"}]}, True, id="nested-dict"),
+        pytest.param(lambda: _output("x"), False, id="output"),
+        pytest.param(lambda: ["subnet-a", _output("subnet-b")], False, id="output-in-list"),
+        pytest.param(lambda: {"a": [_output("b")]}, False, id="output-deep-in-dict"),
+    ],
+)
+def test_only_values_without_outputs_are_used_directly(make_value, known):
+    from components.scheduled_job import _combine, _known
+
+    value = make_value()
+    assert _known(value) is known
+    combined = _combine([value], lambda v: v[0])
+    # Known values are used as they are, without the SDK's Output machinery.
+    assert (combined is value) is known
