@@ -180,7 +180,24 @@ def test_a_crashed_forked_worker_is_an_error_with_its_traceback(project, monkeyp
         ),
     ],
 )
-def test_ec2_is_loaded_before_forking_only_when_the_environment_needs_it(config, ec2):
+def test_ec2_is_loaded_before_forking_only_when_the_environment_needs_it(config, ec2, tmp_path):
     from components.render import _shared_modules
 
-    assert ("pulumi_aws.ec2" in _shared_modules("dev", config)) is ec2
+    assert ("pulumi_aws.ec2" in _shared_modules("dev", config, tmp_path, [])) is ec2
+
+
+@pytest.mark.parametrize(
+    "image, docker",
+    [
+        pytest.param("build: Dockerfile", True, id="a-job-builds"),
+        pytest.param("location: busybox", False, id="no-job-builds"),
+    ],
+)
+def test_docker_is_loaded_before_forking_only_when_a_job_builds(image, docker, tmp_path):
+    from components.render import _shared_modules
+
+    manifest = tmp_path / "manifests" / "one" / "manifest.yml"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(f"name: one\nimage:\n  {image}\n")
+    modules = _shared_modules("dev", {}, tmp_path, ["one"])
+    assert ("pulumi_docker" in modules) is docker
