@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 
-import click
 import typer
 import typer.core
 
@@ -37,10 +36,10 @@ GROUPS: list[tuple[str, str, str]] = [("env", "cli.env", "app")]
 class JobsGroup(typer.core.TyperGroup):
     """Turns a user's mistake into one message and a non-zero exit, wherever it is raised."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # keep registration order, not alphabetical
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]
         from components.errors import ManifestError
 
         try:
