@@ -3,7 +3,7 @@
 import pulumi
 
 from components.errors import ManifestError
-from components.program import run
+from components.resources.program import run
 
 try:
     run()

@@ -17,20 +17,20 @@ from cli.output import UserError, error
 # (command name, module, function) for plain commands; (group name, module, "app") for groups.
 # Order is the order `jobs --help` lists them.
 COMMANDS: list[tuple[str, str, str]] = [
-    ("init", "cli.init", "init"),
-    ("validate", "cli.validate", "validate"),
-    ("schema", "cli.schema", "schema"),
-    ("render", "cli.render", "render"),
-    ("deploy", "cli.deploy", "deploy"),
-    ("package", "cli.package", "package"),
-    ("destroy", "cli.destroy", "destroy"),
-    ("delete", "cli.delete", "delete"),
-    ("run", "cli.run", "run"),
-    ("logs", "cli.logs", "logs"),
-    ("show", "cli.show", "show"),
-    ("ls", "cli.ls", "ls"),
+    ("init", "cli.commands.init", "init"),
+    ("validate", "cli.commands.validate", "validate"),
+    ("schema", "cli.commands.schema", "schema"),
+    ("render", "cli.commands.render", "render"),
+    ("deploy", "cli.commands.deploy", "deploy"),
+    ("package", "cli.commands.package", "package"),
+    ("destroy", "cli.commands.destroy", "destroy"),
+    ("delete", "cli.commands.delete", "delete"),
+    ("run", "cli.commands.run", "run"),
+    ("logs", "cli.commands.logs", "logs"),
+    ("show", "cli.commands.show", "show"),
+    ("ls", "cli.commands.ls", "ls"),
 ]
-GROUPS: list[tuple[str, str, str]] = [("env", "cli.env", "app")]
+GROUPS: list[tuple[str, str, str]] = [("env", "cli.commands.env", "app")]
 
 
 class JobsGroup(typer.core.TyperGroup):

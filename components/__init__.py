@@ -20,16 +20,16 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ScheduledJob": "components.scheduled_job",
-    "ScheduledJobArgs": "components.scheduled_job",
-    "load_manifest": "components.loader",
-    "to_aws_schedule": "components.schedule",
+    "ScheduledJob": "components.resources.scheduled_job",
+    "ScheduledJobArgs": "components.resources.scheduled_job",
+    "load_manifest": "components.manifest.load",
+    "to_aws_schedule": "components.manifest.schedule",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from components.loader import load_manifest
-    from components.schedule import to_aws_schedule
-    from components.scheduled_job import ScheduledJob, ScheduledJobArgs
+    from components.manifest.load import load_manifest
+    from components.manifest.schedule import to_aws_schedule
+    from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
 
 
 def __getattr__(name: str) -> Any:

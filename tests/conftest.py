@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures of the Automation API stand-in (automation, project_dir) for every CLI test.
+pytest_plugins = ["tests.cli.fake_stacks"]
+
 ROOT = Path(__file__).resolve().parent.parent
 TESTDATA = Path(__file__).resolve().parent / "testdata"
 

@@ -9,7 +9,7 @@ Automation API objects: `PreviewResult`, `UpResult`, `DestroyResult`, `UpdateSum
 real `create_command_error` from a `CommandResult`, so a lock message becomes a
 `ConcurrentUpdateError` exactly as it would. The version check is the SDK's own function.
 
-Install it with the `automation` fixture: `cli.stacks.automation` then returns it.
+Install it with the `automation` fixture: `cli.stacks.seam.automation()` then returns it.
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ class FakeWorkspace:
 
 
 class FakeAutomation:
-    """What `cli.stacks.automation()` returns in tests."""
+    """What `cli.stacks.seam.automation()` returns in tests."""
 
     # The real classes: the seam catches and builds these.
     CommandError = auto.CommandError
@@ -383,7 +383,7 @@ memory: 512
 def automation(monkeypatch) -> FakeAutomation:
     """The stand-in, installed where the seam looks for the Automation API."""
     fake = FakeAutomation()
-    monkeypatch.setattr("cli.stacks.automation", lambda: fake)
+    monkeypatch.setattr("cli.stacks.seam.automation", lambda: fake)
     return fake
 
 

@@ -2,7 +2,7 @@
 
 Two shapes, so the operating commands are tested on both:
 - `project_job`: as this project deploys it (rule named `{app}-{env}-{job}`, the state
-  machine definition from components.state_machine, which reads manual-run overrides);
+  machine definition from components.convert.state_machine, which reads manual-run overrides);
 - `copilot_job`: as Copilot's CloudFormation stack leaves it (rule named by CloudFormation,
   `<stack>-Rule-<random>`, and Copilot's definition, which takes no overrides).
 Both carry the three Copilot tags on the state machine and the log group, as CloudFormation
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import boto3
 
-from components import naming
-from components.state_machine import RunTaskSpec, definition_json
+from components.convert import naming
+from components.convert.state_machine import RunTaskSpec, definition_json
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"

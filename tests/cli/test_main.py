@@ -24,7 +24,7 @@ def test_version():
 
 def test_non_deploying_commands_never_import_pulumi():
     code = (
-        "import sys, cli.main, components.loader, components.schedule\n"
+        "import sys, cli.main, components.manifest.load, components.manifest.schedule\n"
         "heavy = [m for m in ('pulumi', 'pulumi_aws', 'boto3') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import ROOT as _ROOT
+
+ROOT = _ROOT
 TESTDATA = ROOT / "tests" / "testdata"
 NPM_PREFIX = ROOT / ".cache" / "npm"
 ASL_VALIDATOR = NPM_PREFIX / "node_modules" / ".bin" / "asl-validator"
@@ -19,8 +21,8 @@ PRIVATE_SUBNETS = ["subnet-0private0000000a", "subnet-0private0000000b"]
 
 def _render_testdata(files, env="dev", config=None, region="us-east-1"):
     """Render testdata manifests (file names) as one stack of environment `env`."""
-    from components import program
-    from components.render import render
+    from components.resources import program
+    from components.tools.render import render
 
     manifests = {Path(f).stem: TESTDATA / f for f in files}
     settings = {"scheduled-jobs:app": "demo", "aws:region": region, **(config or {})}

@@ -1,0 +1,181 @@
+"""`jobs logs`: print a deployed job's logs, by run, in time order; or follow them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.ops.session import AppOption, EnvOption, JsonOption
+from cli.output import UserError
+
+MAX_LIMIT = 10_000
+# Events rendered and written per write: bounded memory, few system calls.
+CHUNK = 5_000
+
+
+def check_flags(
+    *,
+    follow: bool,
+    since: str | None,
+    start_time: str | None,
+    end_time: str | None,
+    limit: int | None,
+    last: int | None,
+    tasks: list[str],
+    include_state_machine: bool,
+) -> None:
+    """Copilot's rules for `job logs` flags, with its messages."""
+    if since and start_time:
+        raise UserError("only one of --since or --start-time may be used")
+    if follow and end_time:
+        raise UserError("only one of --follow or --end-time may be used")
+    if follow and last is not None:
+        raise UserError("only one of --follow or --last may be used")
+    if include_state_machine and tasks:
+        raise UserError("only one of --include-state-machine or --tasks may be used")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise UserError(
+            f"--limit {limit} is out-of-bounds, value must be between 1 and {MAX_LIMIT}"
+        )
+    if last is not None and last < 1:
+        raise UserError("--last must be at least 1")
+
+
+def split_ids(values: list[str]) -> tuple[str, ...]:
+    """`--tasks a,b --tasks c` -> ("a", "b", "c"); full task ARNs are cut to their ID."""
+    ids = []
+    for value in values:
+        for item in value.split(","):
+            item = item.strip().rsplit("/", 1)[-1]
+            if item:
+                ids.append(item)
+    return tuple(ids)
+
+
+def reader_gone() -> None:
+    """stdout's reader left (`jobs logs ... | head`): stop quietly, as the reader asked."""
+    import os
+    import sys
+
+    # Python flushes stdout again at exit; point it at /dev/null so that cannot fail too.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
+def colour_enabled() -> bool:
+    import os
+    import sys
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def logs(
+    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    env: EnvOption,
+    app: AppOption = None,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new events until Ctrl-C.")
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DURATION", help="Only events newer than this: 30s, 15m, 1h, 2d."),
+    ] = None,
+    start_time: Annotated[
+        str | None, typer.Option(metavar="TIME", help="Only events at or after this RFC 3339 time.")
+    ] = None,
+    end_time: Annotated[
+        str | None,
+        typer.Option(metavar="TIME", help="Only events at or before this RFC 3339 time."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(metavar="N", help="Print at most this many events (the newest), 1-10000."),
+    ] = None,
+    last: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Show the newest N runs (one run = one ECS task, every container of it). "
+            "Default: 1, or every run in the time window when one is given.",
+        ),
+    ] = None,
+    tasks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tasks",
+            metavar="ID",
+            help="Only these task IDs (or ID prefixes); repeat or use commas.",
+        ),
+    ] = None,
+    include_state_machine: Annotated[
+        bool,
+        typer.Option(
+            "--include-state-machine",
+            help="Also print the Step Functions execution logs (streams states/...).",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Print a job's logs: by default every container of its latest run."""
+    import time
+
+    from cli.ops.finder import find_job
+    from cli.ops.logreader import LogReader, Selection, render
+    from cli.ops.session import aws_errors, connect
+    from cli.ops.times import parse_duration, parse_time, to_millis
+    from cli.output import info, result
+
+    task_ids = split_ids(tasks or [])
+    check_flags(
+        follow=follow,
+        since=since,
+        start_time=start_time,
+        end_time=end_time,
+        limit=limit,
+        last=last,
+        tasks=list(task_ids),
+        include_state_machine=include_state_machine,
+    )
+    now = int(time.time() * 1000)
+    start = to_millis(parse_time(start_time, "--start-time")) if start_time else None
+    if since:
+        start = now - int(parse_duration(since).total_seconds() * 1000)
+    end = to_millis(parse_time(end_time, "--end-time")) if end_time else None
+    if start is not None and end is not None and start > end:
+        raise UserError("--start-time is after --end-time")
+
+    aws = connect(env, app)
+    job = find_job(aws, name, need_log_group=True)
+    reader = LogReader(aws.client("logs"), job.log_group)
+    colour = not as_json and colour_enabled()
+
+    def emit(events: list) -> None:
+        try:
+            for i in range(0, len(events), CHUNK):
+                result(render(events[i : i + CHUNK], as_json=as_json, colour=colour))
+        except BrokenPipeError:
+            reader_gone()
+
+    windowed = start is not None or end is not None
+    selection = Selection(
+        last=last if last is not None else (None if (windowed or follow or task_ids) else 1),
+        tasks=task_ids,
+        include_state_machine=include_state_machine,
+    )
+    with aws_errors():
+        if not follow:
+            events = reader.read(selection, start=start, end=end, limit=limit)
+            if not events:
+                info(f"no log events in {job.log_group} for the runs and times asked")
+            emit(events)
+            return
+        first = True
+        try:
+            for batch in reader.follow(selection.wants, start=now if start is None else start):
+                if first and limit is not None:
+                    batch = batch[-limit:]  # --limit trims what happened before following
+                first = False
+                emit(batch)
+        except KeyboardInterrupt:
+            raise typer.Exit(0) from None

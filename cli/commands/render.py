@@ -1,0 +1,109 @@
+"""`jobs render`: what a deploy would create, offline (no credentials, Pulumi CLI or Docker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.output import UserError, info, result
+
+
+def render(
+    env: Annotated[str, typer.Option("--env", "-e", help="Environment (stack) to render for.")],
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Jobs to render (default: every job).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"resources": [...]} with every input.')
+    ] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            "-o",
+            file_okay=False,
+            help="Write <job>-<env>.json per job (and <env>.environment.json) into this folder.",
+        ),
+    ] = None,
+) -> None:
+    """Show the resources a deploy would create, offline, under Pulumi's mocks.
+
+    Values AWS computes (ARNs, ids, digests) are placeholders in account 123456789012.
+    """
+    import json
+
+    from cli.commands.validate import selected_jobs
+    from cli.project import find_project
+    from components.convert.settings import DEFAULT_REGION, PROJECT
+    from components.tools.render import (
+        DuplicateResourceError,
+        group_by_owner,
+        job_summary,
+        render_jobs,
+    )
+
+    project = find_project()
+    jobs = selected_jobs(project, names)
+    config = dict(project.stack_config(env))
+    # `pulumi up` applies Pulumi.yaml's default for the app name; the mocks do not.
+    config.setdefault(f"{PROJECT}:app", project.default_app)
+    region = str(config.get("aws:region") or DEFAULT_REGION)
+    excluded = set(project.setting(env, "excludedJobs") or [])
+    skipped = [job for job in jobs if job in excluded]
+    try:
+        resources = render_jobs(
+            project.root,
+            jobs,
+            project=project.name,
+            stack=env,
+            config=config,
+            region=region,
+        )
+    except DuplicateResourceError as exc:
+        raise UserError(
+            str(exc), hint="Job names must be unique and differ from the environment's name."
+        ) from None
+    for job in skipped:
+        info(f"{job}: skipped, it is in {PROJECT}:excludedJobs of Pulumi.{env}.yaml")
+    rendered = [job for job in jobs if job not in excluded]
+    groups = group_by_owner(resources, [env, *rendered])
+
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        files = {f"{env}.environment.json": groups[env]}
+        files.update({f"{job}-{env}.json": groups[job] for job in rendered})
+        for filename, items in files.items():
+            path = output_dir / filename
+            path.write_text(json.dumps({"resources": items}, indent=2) + "\n", encoding="utf-8")
+            info(f"wrote {path}")
+    if as_json:
+        result(json.dumps({"resources": resources}, indent=2))
+        return
+    if output_dir is not None:
+        return
+    app = config[f"{PROJECT}:app"]
+    lines = [f"Environment {env} (app {app}, {region}): {len(groups[env])} resources"]
+    lines += _resource_lines(groups[env])
+    for job in rendered:
+        lines.append("")
+        lines.append(f"Job {job}: {len(groups[job])} resources")
+        for key, value in job_summary(groups[job]).items():
+            lines.append(f"  {key:<9} {value}")
+        lines += _resource_lines(groups[job])
+    result("\n".join(lines))
+
+
+def _resource_lines(resources: list[dict]) -> list[str]:
+    if not resources:
+        return []
+    width = max(len(_kind(r["type"])) for r in resources)
+    return [f"    {_kind(r['type']):<{width}}  {r['name']}" for r in resources]
+
+
+def _kind(token: str) -> str:
+    """`aws:ecs/taskDefinition:TaskDefinition` -> `aws:ecs:TaskDefinition`, shorter to read."""
+    package, _, rest = token.partition(":")
+    module, _, kind = rest.partition(":")
+    return f"{package}:{module.split('/')[0]}:{kind}"

@@ -1,0 +1,218 @@
+"""`jobs run`: start a deployed job now, through its state machine (so retries and the
+timeout apply), optionally with another command or extra environment variables; optionally
+wait for it and follow its logs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.ops.session import AppOption, EnvOption
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.ops.finder import Job
+    from cli.ops.session import Aws
+
+
+def run(
+    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    env: EnvOption,
+    app: AppOption = None,
+    command: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CMD",
+            help="Run this command instead of the job's, split like a shell would "
+            "(use 'sh -c \"...\"' for shell features).",
+            show_default=False,
+        ),
+    ] = None,
+    env_var: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--env-var",
+            metavar="NAME=VALUE",
+            help="Set an environment variable for this run: NAME=VALUE; repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait for the end; exit with the job's exit code.")
+    ] = False,
+    follow: Annotated[
+        bool,
+        typer.Option("--follow", "-f", help="Wait, and print the run's logs as they arrive."),
+    ] = False,
+) -> None:
+    """Start a job now. Returns at once unless --wait or --follow."""
+    import json
+
+    from cli.ops import console as consolelinks
+    from cli.ops.executions import (
+        accepts_overrides,
+        execution_input,
+        new_execution_name,
+        parse_command,
+        parse_env_vars,
+    )
+    from cli.ops.finder import find_job
+    from cli.ops.session import aws_errors, connect
+    from cli.output import UserError, result
+
+    # Bad flags are reported before any AWS call.
+    words = parse_command(command) if command is not None else None
+    environment = parse_env_vars(env_var or [])
+    payload = execution_input(words, environment)
+
+    aws = connect(env, app)
+    job = find_job(aws, name, need_state_machine=True)
+    sfn = aws.client("stepfunctions")
+    with aws_errors():
+        if payload:
+            definition = sfn.describe_state_machine(stateMachineArn=job.state_machine_arn)[
+                "definition"
+            ]
+            if not accepts_overrides(definition):
+                raise UserError(
+                    f'job "{name}" cannot take --command or --env-var: its state machine does '
+                    "not read overrides (it was deployed by Copilot or an older version)",
+                    hint=f"Deploy it with `jobs deploy --env {env}`, or run it without overrides.",
+                )
+        execution_name = new_execution_name()
+        started = sfn.start_execution(
+            stateMachineArn=job.state_machine_arn,
+            name=execution_name,
+            input=json.dumps(payload),
+        )
+    execution_arn = started["executionArn"]
+    link = consolelinks.execution(aws.region, execution_arn)
+    result(f'Started job "{name}" (app {aws.target.app}, env {env}): execution {execution_name}')
+    result(f"  {link}")
+    if wait or follow:
+        _wait(aws, job, execution_arn, execution_name, link, follow=follow)
+
+
+def _wait(
+    aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str, *, follow: bool
+) -> None:
+    from cli.ops.executions import (
+        EXIT_INTERRUPTED,
+        duration_seconds,
+        exit_code,
+        exit_code_from_ecs,
+        history,
+        task_outcome,
+        wait,
+    )
+    from cli.ops.session import aws_errors
+    from cli.ops.times import format_duration
+    from cli.output import info, warn
+
+    sfn = aws.client("stepfunctions")
+    follower = _LogFollower(aws, job, execution_arn) if follow else None
+    final: dict | None = None
+    try:
+        info("Waiting for the run to end (Ctrl-C stops waiting; the job keeps running).")
+        with aws_errors():
+            final = wait(
+                sfn,
+                execution_arn,
+                on_poll=follower.on_poll if follower else None,
+                max_interval=1.0 if follow else 5.0,
+            )
+            if follower is not None:
+                follower.drain()
+            outcome = task_outcome(history(sfn, execution_arn), job.name)
+    except KeyboardInterrupt:
+        if final is None:
+            warn(f"stopped waiting; execution {execution_name} is still running: {link}")
+        else:  # interrupted while reading the last log lines
+            warn(f"interrupted; execution {execution_name} ended {final['status']}: {link}")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    status = final["status"]
+    container_exit = outcome.exit_code
+    if container_exit is None and outcome.task_arns and status != "SUCCEEDED":
+        try:
+            with aws_errors():
+                container_exit = exit_code_from_ecs(
+                    aws.client("ecs"), outcome.task_arns[-1], job.name
+                )
+        except Exception:  # the stopped task may be gone; the status still tells the story
+            container_exit = None
+    code = exit_code(status, container_exit)
+    summary = (
+        f"Execution {execution_name} {status} after {format_duration(duration_seconds(final))}"
+    )
+    if container_exit is not None:
+        summary += f"; container exit code {container_exit}"
+    if outcome.reason and status != "SUCCEEDED":
+        summary += f"; {outcome.reason}"
+    (info if status == "SUCCEEDED" else warn)(summary)
+    if outcome.task_arns and job.log_group:
+        from cli.ops import console as consolelinks
+        from components.convert.naming import LOG_STREAM_PREFIX
+
+        stream = f"{LOG_STREAM_PREFIX}/{job.name}/{outcome.task_arns[-1].rsplit('/', 1)[-1]}"
+        info(f"  logs: {consolelinks.log_stream(aws.region, job.log_group, stream)}")
+    raise typer.Exit(code)
+
+
+class _LogFollower:
+    """Prints the logs of the ECS tasks an execution started (each retry's too), as they
+    arrive, while `jobs run --follow` waits."""
+
+    def __init__(self, aws: Aws, job: Job, execution_arn: str):
+        from cli.ops.logreader import LogReader
+
+        self.sfn = aws.client("stepfunctions")
+        self.execution_arn = execution_arn
+        self.container = job.name
+        self.reader = LogReader(aws.client("logs"), job.log_group) if job.log_group else None
+        self.task_ids: set[str] = set()
+        self.tokens: dict[str, Any] = {}
+        self.start: int | None = None
+        if self.reader is None:
+            from cli.output import warn
+
+            warn(f'job "{job.name}" has no log group; only its result will be shown')
+
+    def _wants(self, stream: str) -> bool:
+        from cli.ops.logreader import task_id
+
+        return task_id(stream) in self.task_ids
+
+    def on_poll(self, described: dict) -> None:
+        if self.reader is None:
+            return
+        if self.start is None:
+            self.start = int(described["startDate"].timestamp() * 1000)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        from cli.ops.executions import history, task_outcome
+
+        arns = task_outcome(history(self.sfn, self.execution_arn), self.container).task_arns
+        self.task_ids.update(arn.rsplit("/", 1)[-1] for arn in arns)
+        self._print_new()
+
+    def drain(self) -> None:
+        """One last read after the end: the last lines can land a moment after the task."""
+        import time
+
+        if self.reader is None or self.start is None:
+            return
+        time.sleep(1.0)
+        self._refresh()
+
+    def _print_new(self) -> None:
+        from cli.commands.logs import colour_enabled
+        from cli.ops.logreader import render
+        from cli.output import result
+
+        if not self.task_ids:
+            return
+        events = self.reader.poll(self._wants, start=self.start, tokens=self.tokens)
+        if events:
+            result(render(events, as_json=False, colour=colour_enabled()))

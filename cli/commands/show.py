@@ -1,0 +1,153 @@
+"""`jobs show`: a deployed job's schedule, its recent executions and its resources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from cli.ops.session import AppOption, EnvOption, JsonOption
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    env: EnvOption,
+    app: AppOption = None,
+    executions: Annotated[
+        int,
+        typer.Option(
+            "--executions", "-n", min=0, max=100, metavar="N", help="How many recent executions."
+        ),
+    ] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a job's schedule (next runs), its last executions and its AWS resources."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cli.ops.finder import find_job
+    from cli.ops.session import connect
+    from cli.ops.status import recent_executions, schedule_info
+    from cli.output import result
+
+    aws = connect(env, app)
+    job = find_job(aws, name, with_rule=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        history = pool.submit(recent_executions, aws, job, executions)
+        task_definition = pool.submit(_task_definition, aws, job)
+        data = {
+            "job": job.name,
+            "app": job.app,
+            "env": job.env,
+            "region": aws.region,
+            "schedule": schedule_info(job.rule),
+            "executions": history.result(),
+            "resources": _resources(aws, job, task_definition.result()),
+        }
+    if as_json:
+        result(json.dumps(data, indent=2))
+    else:
+        result(_human(data))
+
+
+def _task_definition(aws: Any, job: Any) -> str | None:
+    """The job's latest ACTIVE task definition ARN (the family is `{app}-{env}-{job}`)."""
+    from cli.ops.session import aws_errors
+    from components.convert.naming import task_family
+
+    ecs = aws.client("ecs")
+    try:
+        with aws_errors():
+            return ecs.describe_task_definition(
+                taskDefinition=task_family(job.app, job.env, job.name)
+            )["taskDefinition"]["taskDefinitionArn"]
+    except Exception:  # a missing task definition is shown as missing, not as an error
+        return None
+
+
+def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str, Any]:
+    from cli.ops import console as consolelinks
+
+    region = aws.region
+    resources: dict[str, Any] = {
+        "stateMachine": None,
+        "logGroup": None,
+        "rule": None,
+        "taskDefinition": None,
+    }
+    if job.state_machine_arn:
+        resources["stateMachine"] = {
+            "arn": job.state_machine_arn,
+            "consoleUrl": consolelinks.state_machine(region, job.state_machine_arn),
+        }
+    if job.log_group:
+        resources["logGroup"] = {
+            "name": job.log_group,
+            "consoleUrl": consolelinks.log_group(region, job.log_group),
+        }
+    if job.rule:
+        resources["rule"] = {
+            "name": job.rule.name,
+            "arn": job.rule.arn,
+            "consoleUrl": consolelinks.rule(region, job.rule.name),
+        }
+    if task_definition_arn:
+        resources["taskDefinition"] = {
+            "arn": task_definition_arn,
+            "consoleUrl": consolelinks.task_definition(region, task_definition_arn),
+        }
+    return resources
+
+
+def _human(data: dict[str, Any]) -> str:
+    from cli.ops.status import local_time, table
+    from cli.ops.times import format_duration
+
+    schedule = data["schedule"]
+    lines = [f"Job {data['job']}  (app {data['app']}, env {data['env']}, {data['region']})", ""]
+    lines.append("Schedule")
+    if schedule["expression"] and schedule["enabled"]:
+        lines.append(f"  {schedule['expression']}: {schedule['description']}")
+    elif schedule["expression"]:
+        lines.append(f"  {schedule['expression']}, {schedule['description']}")
+    else:
+        lines.append("  none: runs only with `jobs run`")
+    if schedule["nextRuns"]:
+        lines.append("  Next runs:")
+        lines.extend(f"    {local_time(when)}" for when in schedule["nextRuns"])
+    elif schedule["enabled"] and schedule["expression"].startswith("rate("):
+        lines.append("  Next runs: counted from when the rule was created (rate schedule)")
+    lines += ["", "Recent executions"]
+    if not data["executions"]:
+        lines.append("  none yet")
+    else:
+        rows = [("STARTED (UTC)", "DURATION", "STATUS", "EXIT", "NAME / REASON")]
+        for item in data["executions"]:
+            started = (item["startDate"] or "-").replace("T", " ").rstrip("Z")
+            exit_code = "-" if item["exitCode"] is None else str(item["exitCode"])
+            detail = item["name"] + (f"  {item['reason']}" if item["reason"] else "")
+            rows.append(
+                (
+                    started,
+                    format_duration(item["durationSeconds"]),
+                    item["status"],
+                    exit_code,
+                    detail,
+                )
+            )
+        lines.extend("  " + line for line in table(rows))
+    lines += ["", "Resources"]
+    labels = {
+        "stateMachine": ("State machine", "arn"),
+        "logGroup": ("Log group", "name"),
+        "rule": ("Schedule rule", "name"),
+        "taskDefinition": ("Task definition", "arn"),
+    }
+    for key, (label, field) in labels.items():
+        item = data["resources"][key]
+        if item is None:
+            lines.append(f"  {label}: not found")
+        else:
+            lines.append(f"  {label}: {item[field]}")
+            lines.append(f"    {item['consoleUrl']}")
+    return "\n".join(lines)

@@ -1,0 +1,213 @@
+"""AWS access for the commands that operate deployed jobs (run, logs, show, ls).
+
+Which application, environment and region a command works on, a boto3 session for them, and
+the translation of AWS's own errors (no credentials, expired token, access denied,
+unreachable endpoint) into one-line `UserError`s. boto3 is imported inside functions so that
+importing this module, and `jobs --help`, stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.output import UserError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.project import Project
+
+# Error codes AWS answers when the caller's identity, not the request, is the problem.
+_CREDENTIAL_CODES = {
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+}
+_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+
+CREDENTIALS_HINT = (
+    "Configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or "
+    "`aws sso login`) for the account the environment is deployed in."
+)
+
+
+# The options every operating command takes.
+EnvOption = Annotated[
+    str,
+    typer.Option(
+        "--env", "-e", metavar="ENV", help="Environment the job is deployed in.", show_default=False
+    ),
+]
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        "-a",
+        metavar="APP",
+        help="Application name. Default: the project's (scheduled-jobs:app in Pulumi.<env>.yaml).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The application and environment a command operates on, and where they live."""
+
+    app: str
+    env: str
+    region: str | None  # None: boto3's default chain decides (AWS_DEFAULT_REGION, profile)
+    project: Project | None  # None when run outside a project checkout
+
+    def local_jobs(self) -> list[str]:
+        return self.project.job_names() if self.project else []
+
+
+def resolve_target(env: str, app: str | None) -> Target:
+    """`--env`/`--app` plus the project's settings: the app defaults to the project's, the
+    region to the stack file's `aws:region`."""
+    from cli.project import find_project
+
+    if not env or not env.strip():
+        raise UserError("--env must not be empty")
+    try:
+        project: Project | None = find_project()
+    except UserError:
+        project = None
+    if project is None and not app:
+        raise UserError(
+            "--app is required outside a scheduled-jobs project",
+            hint="Pass --app APP, or run the command inside the project (the folder with "
+            "Pulumi.yaml), or set JOBS_PROJECT_DIR.",
+        )
+    resolved_app = app or project.app_name(env)  # type: ignore[union-attr]
+    region = project.region(env) if project else None
+    return Target(app=resolved_app, env=env, region=region, project=project)
+
+
+def connect(env: str, app: str | None) -> Aws:
+    """The AWS session for `--env`/`--app`."""
+    return Aws(resolve_target(env, app))
+
+
+class Aws:
+    """A boto3 session for one target, with clients made once and shared (they are
+    thread-safe, which `jobs ls` relies on)."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        with aws_errors():
+            import boto3
+
+            self.session = boto3.session.Session(region_name=target.region)
+        self._clients: dict[str, Any] = {}
+        # Creating clients from one session is not thread-safe; `ls` and `show` use threads.
+        self._lock = threading.Lock()
+
+    @property
+    def region(self) -> str:
+        region = self.session.region_name
+        if not region:
+            raise UserError(
+                f"no AWS region for environment {self.target.env!r}",
+                hint=f"Set aws:region in Pulumi.{self.target.env}.yaml, or AWS_DEFAULT_REGION.",
+            )
+        return region
+
+    @functools.cached_property
+    def partition(self) -> str:
+        from components.convert.arns import partition_of
+
+        return partition_of(self.region)
+
+    @functools.cached_property
+    def account(self) -> str:
+        with aws_errors():
+            return self.client("sts").get_caller_identity()["Account"]
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            return self._client(service)
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            from botocore.config import Config
+
+            with aws_errors():
+                self._clients[service] = self.session.client(
+                    service,
+                    region_name=self.region,
+                    # Fail fast on a dead endpoint; the caller decides about retrying.
+                    config=Config(connect_timeout=5, read_timeout=30),
+                )
+        return self._clients[service]
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError, or "" for anything else."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def user_error(exc: Exception) -> UserError | None:
+    """The one-line message for an AWS error that is the user's to fix, else None."""
+    import botocore.exceptions as bex
+
+    if isinstance(exc, (bex.NoCredentialsError, bex.PartialCredentialsError)):
+        return UserError("no AWS credentials found", hint=CREDENTIALS_HINT)
+    if isinstance(exc, bex.ProfileNotFound):
+        return UserError(str(exc), hint="Check AWS_PROFILE and ~/.aws/config.")
+    if isinstance(exc, (bex.TokenRetrievalError, bex.SSOTokenLoadError)):
+        return UserError(f"AWS SSO session is not usable: {exc}", hint="Run `aws sso login`.")
+    if isinstance(exc, bex.NoRegionError):
+        return UserError(
+            "no AWS region configured",
+            hint="Set AWS_DEFAULT_REGION or aws:region in the stack file.",
+        )
+    if isinstance(exc, (bex.EndpointConnectionError, bex.ConnectTimeoutError)):
+        where = os.environ.get("AWS_ENDPOINT_URL") or "AWS"
+        return UserError(f"cannot reach {where}: {exc}", hint="Check the network or proxy.")
+    if isinstance(exc, bex.ClientError):
+        code = error_code(exc)
+        message = exc.response.get("Error", {}).get("Message") or str(exc)
+        operation = getattr(exc, "operation_name", "")
+        if code in _CREDENTIAL_CODES:
+            return UserError(f"AWS rejected the credentials: {message}", hint=CREDENTIALS_HINT)
+        if code in _DENIED_CODES:
+            return UserError(
+                f"not allowed to call {operation}: {message}",
+                hint="Use a role that may read the job's Step Functions, Logs, EventBridge "
+                "and ECS resources.",
+            )
+        return UserError(f"AWS {operation} failed: {code}: {message}")
+    if isinstance(exc, bex.BotoCoreError):
+        return UserError(f"AWS call failed: {exc}")
+    return None
+
+
+@contextlib.contextmanager
+def aws_errors() -> Iterator[None]:
+    """Turn botocore's exceptions raised inside the block into `UserError`s."""
+    try:
+        yield
+    except UserError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__.startswith("botocore"):
+            translated = user_error(exc)
+            if translated is not None:
+                raise translated from None
+        raise

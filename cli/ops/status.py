@@ -1,0 +1,127 @@
+"""A deployed job's status for `jobs show` and `jobs ls`: its schedule in words with the next
+run times, and its recent executions with how each ended. Dictionaries use the stable
+camelCase keys of the `--json` outputs (docs/operating.md)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from cli.ops import console as consolelinks
+from cli.ops.times import iso
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.ops.finder import Job, Rule
+    from cli.ops.session import Aws
+
+# Enough of the newest history events to reach the last task attempt and the execution's end.
+HISTORY_TAIL = 40
+DISABLED = "disabled: runs only with `jobs run`"
+
+
+def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None) -> dict[str, Any]:
+    """`{"expression", "description", "enabled", "nextRuns"}` for the job's rule."""
+    from components.manifest.schedule import describe_schedule, next_runs
+
+    if rule is None or not rule.expression:
+        return {"expression": None, "description": "no schedule", "enabled": False, "nextRuns": []}
+    runs: list[datetime] = []
+    if rule.enabled:
+        try:
+            runs = next_runs(rule.expression, count, after=now or datetime.now(timezone.utc))
+        except ValueError:  # an expression we cannot read still shows, without next runs
+            runs = []
+    # A disabled rule's expression is not in effect (`schedule: none` keeps a placeholder).
+    description = describe_schedule(rule.expression) if rule.enabled else DISABLED
+    return {
+        "expression": rule.expression,
+        "description": description,
+        "enabled": rule.enabled,
+        "nextRuns": [iso(r) for r in runs],
+    }
+
+
+def recent_executions(aws: Aws, job: Job, count: int) -> list[dict[str, Any]]:
+    """The newest `count` executions, newest first, each with its exit code or failure reason
+    when AWS recorded one."""
+    from cli.ops.session import aws_errors
+
+    if not job.state_machine_arn or count < 1:
+        return []
+    sfn = aws.client("stepfunctions")
+    with aws_errors():
+        listed = sfn.list_executions(stateMachineArn=job.state_machine_arn, maxResults=count)[
+            "executions"
+        ]
+    if not listed:
+        return []
+    with ThreadPoolExecutor(max_workers=min(8, len(listed))) as pool:
+        return list(pool.map(lambda item: _summary(aws, job, item), listed))
+
+
+def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
+    from cli.ops.executions import exit_code_from_ecs, history, task_outcome
+    from cli.ops.session import aws_errors
+
+    status = item["status"]
+    start, stop = item.get("startDate"), item.get("stopDate")
+    exit_code = reason = None
+    task_arn = None
+    if status != "RUNNING":
+        sfn = aws.client("stepfunctions")
+        with aws_errors():
+            tail = history(sfn, item["executionArn"], newest_first=True, limit=HISTORY_TAIL)
+        outcome = task_outcome(reversed(tail), job.name)
+        exit_code, reason = outcome.exit_code, outcome.reason
+        task_arn = outcome.task_arns[-1] if outcome.task_arns else None
+        if exit_code is None and task_arn:
+            try:
+                with aws_errors():
+                    exit_code = exit_code_from_ecs(aws.client("ecs"), task_arn, job.name)
+            except Exception:  # stopped tasks are described for about an hour only
+                exit_code = None
+    return {
+        "name": item["name"],
+        "status": status,
+        "startDate": iso(start),
+        "stopDate": iso(stop),
+        "durationSeconds": round((stop - start).total_seconds(), 3) if start and stop else None,
+        "exitCode": exit_code,
+        "reason": reason if status != "SUCCEEDED" else None,
+        "taskArn": task_arn,
+        "consoleUrl": consolelinks.execution(aws.region, item["executionArn"]),
+        "logStreamUrl": _log_stream_url(aws, job, task_arn),
+    }
+
+
+def _log_stream_url(aws: Aws, job: Job, task_arn: str | None) -> str | None:
+    """The console page of the main container's log stream of a task."""
+    from components.convert.naming import LOG_STREAM_PREFIX
+
+    if not task_arn or not job.log_group:
+        return None
+    stream = f"{LOG_STREAM_PREFIX}/{job.name}/{task_arn.rsplit('/', 1)[-1]}"
+    return consolelinks.log_stream(aws.region, job.log_group, stream)
+
+
+def local_time(value: str) -> str:
+    """`2024-05-01T09:00:00Z` -> `2024-05-01 09:00 UTC (11:00 CEST)` for people."""
+    moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    local = moment.astimezone()
+    text = f"{moment:%Y-%m-%d %H:%M} UTC"
+    if local.utcoffset() != moment.utcoffset():
+        same_day = local.date() == moment.date()
+        text += f" ({local:%H:%M %Z})" if same_day else f" ({local:%Y-%m-%d %H:%M %Z})"
+    return text
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as aligned text columns; the last column is left ragged."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    ]

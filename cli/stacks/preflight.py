@@ -1,0 +1,147 @@
+"""Checks the stack commands (deploy, package, destroy, delete, env) share, in the order a
+user meets them: known environment and jobs, the Pulumi CLI, the backend, AWS credentials,
+confirmation. Each failure is one UserError.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from cli.output import UserError, info
+from cli.project import Project
+
+ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
+IMAGE_TAG_VAR = "SCHEDULED_JOBS_IMAGE_TAG"
+
+
+def check_env_name(env: str) -> None:
+    if not ENV_NAME.match(env):
+        raise UserError(
+            f"{env!r} is not a valid environment name",
+            hint="Use lowercase letters, digits and hyphens, starting with a letter "
+            "(at most 30 characters), e.g. dev or prod-eu.",
+        )
+
+
+def check_jobs(project: Project, names: list[str]) -> list[str]:
+    """The named jobs, each checked to have a manifest; no duplicates."""
+    known = project.job_names()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        listed = ", ".join(known) if known else "none"
+        raise UserError(
+            f"unknown job{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+            hint=f"Jobs with a manifest in {project.manifests_dir}: {listed}.",
+        )
+    return list(dict.fromkeys(names))
+
+
+def excluded_jobs(project: Project, env: str) -> list[str]:
+    value = project.setting(env, "excludedJobs") or []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def can_confirm(*, yes: bool, action: str) -> None:
+    """Fail early, before any slow work, when no one could answer the confirmation."""
+    if not yes and not interactive():
+        raise UserError(
+            f"{action} needs confirmation and this is not a terminal",
+            hint="Pass --yes to confirm.",
+        )
+
+
+def confirm(question: str, *, yes: bool, action: str) -> None:
+    """Go on only with --yes or a 'yes' typed in a terminal."""
+    if yes:
+        return
+    can_confirm(yes=yes, action=action)
+    import typer
+
+    if not typer.confirm(question, default=False, err=True):
+        raise UserError(f"{action} cancelled; nothing was changed")
+
+
+def check_credentials(region: str | None) -> str:
+    """The caller's AWS account; a UserError (cli.ops.session) when the credentials are missing,
+    expired or rejected. Checked before any deploy so Pulumi never starts without them."""
+    import boto3
+
+    from cli.ops.session import aws_errors
+
+    with aws_errors():
+        sts = boto3.session.Session(region_name=region).client("sts")
+        return str(sts.get_caller_identity().get("Account", ""))
+
+
+@dataclass
+class Session:
+    """An environment's stack opened for a command, with what was learnt on the way."""
+
+    project: Project
+    env: str
+    stack: Any
+    env_vars: dict[str, str]
+    region: str | None
+    image_tag: str | None = None
+
+
+def open_session(
+    project: Project,
+    env: str,
+    *,
+    backend_flag: str | None,
+    aws: bool = True,
+    create: bool = False,
+    builds: bool = False,
+    image_tag: str | None = None,
+) -> Session:
+    """CLI, backend, the stack, then AWS credentials. `create=True` creates the stack when the
+    environment has a Pulumi.<env>.yaml but no stack yet; an environment with neither is
+    unknown. `builds=True` passes the image tag (given, or the default) to the program."""
+    from cli.stacks import backend
+    from cli.stacks import seam as stacks
+
+    check_env_name(env)
+    command = stacks.pulumi_command()
+    chosen = backend.resolve(project, env, backend_flag)
+    if chosen.note:
+        info(chosen.note)
+    region = project.region(env)
+    env_vars = dict(chosen.env_vars)
+    if builds:
+        from components.tools.image_tag import default_image_tag
+
+        image_tag = image_tag or default_image_tag(project.root)
+        env_vars[IMAGE_TAG_VAR] = image_tag
+    has_file = project.stack_file(env).is_file()
+    stack = stacks.open_stack(
+        project, env, env_vars=env_vars, command=command, create=create and has_file
+    )
+    if aws:  # after the stack, so an unknown environment is reported first
+        check_credentials(region)
+    return Session(
+        project=project,
+        env=env,
+        stack=stack,
+        env_vars=env_vars,
+        region=region,
+        image_tag=image_tag,
+    )
+
+
+def outputs_of(stack: Any) -> dict[str, Any]:
+    """The stack's outputs as plain values (OutputValue.value)."""
+    from cli.stacks import seam as stacks
+
+    with stacks.pulumi_errors(None):
+        raw = stack.outputs()
+    return {key: getattr(value, "value", value) for key, value in (raw or {}).items()}

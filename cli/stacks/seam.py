@@ -1,0 +1,257 @@
+"""The seam between the CLI and the Pulumi Automation API: the only module that imports it.
+
+Commands get a real `pulumi.automation.Stack` (or, in tests, the stand-in from
+tests/cli/fake_stacks.py, which `automation()` returns instead) and call its own methods
+(`preview`, `up`, `destroy`, ...). What lives here is what every command needs around those
+calls: finding the CLI, opening the environment's stack on the project's own program, the URN
+targets of a job, and turning Automation API errors into one clear message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from cli.output import UserError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.project import Project
+
+# --exclude (used when one job's name is a prefix of another's) first shipped in 3.158.0;
+# URN wildcards in --target are older.
+MIN_CLI_VERSION = "3.158.0"
+INSTALL_HINT = (
+    f"Install the Pulumi CLI {MIN_CLI_VERSION} or newer and make sure `pulumi` is on PATH: "
+    "`curl -fsSL https://get.pulumi.com | sh` (Linux, macOS) or `brew install pulumi/tap/pulumi`; "
+    "see https://www.pulumi.com/docs/iac/download-install/"
+)
+
+JOB_TYPE = "scheduled-jobs:index:ScheduledJob"
+ENV_TYPE = "scheduled-jobs:index:Environment"
+ROOT_TYPE = "pulumi:pulumi:Stack"
+
+
+def automation() -> Any:
+    """The Automation API module (`pulumi.automation`); tests put their stand-in here."""
+    import pulumi.automation as auto
+
+    return auto
+
+
+# --- the CLI -----------------------------------------------------------------------------
+
+
+def pulumi_command() -> Any:
+    """A `PulumiCommand` for the `pulumi` on PATH, checked against the minimum version."""
+    import subprocess
+
+    from semver import VersionInfo  # a dependency of the pulumi SDK
+
+    auto = automation()
+    with pulumi_errors(None):
+        try:
+            return auto.PulumiCommand(version=VersionInfo.parse(MIN_CLI_VERSION))
+        except subprocess.CalledProcessError as exc:
+            raise UserError(
+                f"`pulumi version` failed (exit code {exc.returncode})", hint=INSTALL_HINT
+            ) from None
+
+
+# --- stacks --------------------------------------------------------------------------------
+
+
+def _options(project: Project, env_vars: Mapping[str, str], command: Any) -> Any:
+    auto = automation()
+    return auto.LocalWorkspaceOptions(
+        work_dir=str(project.root), env_vars=dict(env_vars), pulumi_command=command
+    )
+
+
+def open_stack(
+    project: Project, env: str, *, env_vars: Mapping[str, str], command: Any, create: bool
+) -> Any:
+    """The stack named `env` of the project's own program (Pulumi.yaml + __main__.py).
+
+    `create=False` only selects: an environment nobody created is an error, not a new stack.
+    """
+    auto = automation()
+    opts = _options(project, env_vars, command)
+    with pulumi_errors(env):
+        if create:
+            return auto.create_or_select_stack(
+                stack_name=env, work_dir=str(project.root), opts=opts
+            )
+        return auto.select_stack(stack_name=env, work_dir=str(project.root), opts=opts)
+
+
+def list_stacks(project: Project, *, env_vars: Mapping[str, str], command: Any) -> list[Any]:
+    """`StackSummary` of every stack of the project in the current backend."""
+    auto = automation()
+    with pulumi_errors(None):
+        workspace = auto.LocalWorkspace(
+            work_dir=str(project.root), env_vars=dict(env_vars), pulumi_command=command
+        )
+        return list(workspace.list_stacks())
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def urn(env: str, project: str, qualified_type: str, name: str) -> str:
+    return f"urn:pulumi:{env}::{project}::{qualified_type}::{name}"
+
+
+def component_targets(env: str, project: str, token: str, name: str) -> list[str]:
+    """A component and everything below it: the component's URN, plus a glob for its
+    children, whose types start with the component's (`token$...`) and whose names start with
+    `<name>-` (the naming contract). In Pulumi globs `*` stays inside one `:`-separated part and
+    `**` crosses them."""
+    return [urn(env, project, token, name), urn(env, project, token + "$**", name + "-*")]
+
+
+def job_targets(
+    env: str, project: str, jobs: Iterable[str], known_jobs: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """(targets, excludes) that limit an update to `jobs` plus the environment's shared
+    resources and the stack's outputs.
+
+    A glob `report-*` would also catch the children of a job named `report-daily`; such jobs
+    are excluded explicitly so they stay untouched.
+    """
+    jobs = sorted(set(jobs))
+    targets = [urn(env, project, ROOT_TYPE, f"{project}-{env}")]
+    targets += component_targets(env, project, ENV_TYPE, env)
+    excludes: list[str] = []
+    for job in jobs:
+        targets += component_targets(env, project, JOB_TYPE, job)
+    for other in sorted(set(known_jobs) - set(jobs)):
+        if any(other.startswith(job + "-") for job in jobs):
+            excludes += component_targets(env, project, JOB_TYPE, other)
+    return targets, excludes
+
+
+def descendants(resources: Iterable[Mapping[str, Any]], root_urn: str) -> list[str]:
+    """URNs of `root_urn` and every resource below it (by `parent`), from a stack export.
+    Exact URNs, for operations on resources that exist (destroy)."""
+    resources = list(resources)
+    found = [r["urn"] for r in resources if r.get("urn") == root_urn]
+    frontier = set(found)
+    while frontier:
+        children = [r["urn"] for r in resources if r.get("parent") in frontier]
+        children = [u for u in children if u not in found]
+        found += children
+        frontier = set(children)
+    return found
+
+
+# --- errors --------------------------------------------------------------------------------
+
+_LOCK_OWNER = re.compile(r"created by (?P<who>\S+)(?: \(pid (?P<pid>\d+)\))? at (?P<when>\S+)")
+
+
+def lock_message(env: str | None, stderr: str) -> UserError:
+    """A stack locked by another update: who and when, if the backend said."""
+    where = f"environment {env}" if env else "the stack"
+    owner = _LOCK_OWNER.search(stderr)
+    detail = ""
+    if owner:
+        detail = f" (started by {owner['who']}"
+        detail += f", pid {owner['pid']}" if owner["pid"] else ""
+        detail += f", at {owner['when']})"
+    stack = f" --stack {env}" if env else ""
+    return UserError(
+        f"{where} is locked by another update{detail}",
+        hint="Wait for that update to finish. If it was interrupted and nothing is running, "
+        f"release the lock with `pulumi cancel{stack}` and try again.",
+    )
+
+
+def command_output(exc: BaseException) -> tuple[str, str]:
+    """(stdout, stderr) of a failed Pulumi command, from a CommandError's text."""
+    text = str(exc)
+    out = re.search(r"\n stdout: (.*)\n stderr: ", text, re.S)
+    err = re.search(r"\n stderr: (.*)\Z", text, re.S)
+    return (out.group(1) if out else ""), (err.group(1) if err else text)
+
+
+def error_lines(text: str, limit: int = 20) -> list[str]:
+    """The `error:` lines of Pulumi's own output, without duplicates."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("error:") and line not in lines:
+            lines.append(line)
+    return lines[:limit]
+
+
+@contextmanager
+def pulumi_errors(
+    env: str | None,
+    *,
+    action: str = "pulumi",
+    recorder: Any = None,
+    retry: str | None = None,
+) -> Iterator[None]:
+    """Turn the Automation API's errors into a UserError (one message, non-zero exit).
+
+    For an update, `recorder` (cli.stacks.progress.Recorder) holds the engine's error lines for the
+    failing resources, and `retry` says how to try again.
+    """
+    auto = automation()
+    try:
+        yield
+    except FileNotFoundError:
+        raise UserError(
+            "the Pulumi CLI is not installed (no `pulumi` on PATH)", hint=INSTALL_HINT
+        ) from None
+    except auto.InvalidVersionError as exc:
+        raise UserError(f"this Pulumi CLI cannot be used: {exc}", hint=INSTALL_HINT) from None
+    except auto.ConcurrentUpdateError as exc:
+        raise lock_message(env, command_output(exc)[1]) from None
+    except auto.StackNotFoundError:
+        raise UserError(
+            f"unknown environment {env!r}: no stack named {env!r} in this backend",
+            hint=f"Create it with `jobs env init {env}`, or check the backend (--backend, "
+            "PULUMI_BACKEND_URL, `pulumi whoami`). `jobs env ls` lists the environments.",
+        ) from None
+    except auto.CommandError as exc:
+        stdout, stderr = command_output(exc)
+        lines = recorder.failure_lines() if recorder is not None else []
+        lines = lines or error_lines(stderr + "\n" + stdout)
+        lines = lines or [stderr.strip() or str(exc).strip()]
+        raise UserError(f"{action} failed:\n  " + "\n  ".join(lines), hint=retry) from None
+    except RuntimeError as exc:
+        # The SDK's preview raises a bare RuntimeError when the engine sent no summary
+        # (the CLI died mid-way); anything else is a bug and keeps its traceback.
+        if "summary event never found" not in str(exc):
+            raise
+        raise UserError(
+            f"{action} failed: the Pulumi engine stopped without a summary", hint=retry
+        ) from None
+
+
+def interrupted(stack: Any, env: str, action: str, resume: str) -> UserError:
+    """After Ctrl-C during an update: cancel it through the workspace and say where the
+    stack stands."""
+    auto = automation()
+    cancelled = True
+    try:
+        stack.cancel()
+    except (auto.CommandError, FileNotFoundError):
+        cancelled = False  # nothing left running, or the backend cannot cancel
+    state = "unknown"
+    try:
+        summary = stack.info()
+        state = summary.result if summary is not None else "never updated"
+    except (auto.CommandError, FileNotFoundError):
+        pass
+    said = "cancelled" if cancelled else "stopped"
+    return UserError(
+        f"{action} interrupted: the update of {env} was {said}; its last recorded result is "
+        f"{state!r}. Resources that were being changed may not match the stack's state.",
+        hint=f"Run `{resume}` to reconcile with AWS and finish. If another command reports "
+        f"the stack as locked, run `pulumi cancel --stack {env}`.",
+        code=130,
+    )

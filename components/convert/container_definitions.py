@@ -1,0 +1,232 @@
+"""A job's ECS container definitions (the RegisterTaskDefinition `containerDefinitions` wire
+form), from the merged manifest and plain values. Pure.
+
+Values the manifest only names are resolved before this runs and passed in: image URIs (the
+pushed digest of a built image), CloudFormation exports (`from_cfn`), env-file object ARNs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from components.convert import arns
+from components.convert.naming import LOG_STREAM_PREFIX
+from components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
+
+# Copilot's health check defaults when a manifest sets `healthcheck` without them.
+HEALTHCHECK_DEFAULTS = {"interval": 10, "retries": 2, "timeout": 5, "startPeriod": 0}
+
+
+@dataclass(frozen=True)
+class ContainerContext:
+    app: str
+    env: str
+    region: str
+    account: str
+    partition: str
+    log_group: str
+    images: Mapping[str, str]  # container name -> image URI
+    exports: Mapping[str, str] = field(default_factory=dict)  # CloudFormation export -> value
+    env_files: Mapping[str, str] = field(default_factory=dict)  # container -> S3 object ARN
+
+
+def injected_variables(app: str, env: str, job: str) -> list[dict[str, str]]:
+    """The variables Copilot sets in every container, so migrated programs keep working."""
+    return [
+        {"name": "COPILOT_APPLICATION_NAME", "value": app},
+        {"name": "COPILOT_ENVIRONMENT_NAME", "value": env},
+        {"name": "COPILOT_SERVICE_NAME", "value": job},
+    ]
+
+
+def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
+    """The main container (named after the job) first, then the sidecars in manifest order."""
+    main: dict = {
+        "name": job.name,
+        "image": ctx.images[job.name],
+        "essential": True,
+    }
+    if job.entrypoint:
+        main["entryPoint"] = list(job.entrypoint)
+    if job.command:
+        main["command"] = list(job.command)
+    variables = injected_variables(ctx.app, ctx.env, job.name)
+    volumes = job.storage.volumes
+    if volumes:
+        mounts = {name: volume.path for name, volume in volumes.items()}
+        variables.append({"name": "COPILOT_MOUNT_POINTS", "value": json.dumps(mounts)})
+    main["environment"] = variables + _variables(job.variables, ctx)
+    _add_secrets(main, job.secrets, ctx)
+    _add_env_file(main, job.name, ctx)
+    if volumes:
+        main["mountPoints"] = [
+            {
+                "sourceVolume": name,
+                "containerPath": volume.path,
+                "readOnly": volume.read_only is not False,  # Copilot's default is read-only
+            }
+            for name, volume in volumes.items()
+        ]
+    if job.image.labels:
+        main["dockerLabels"] = dict(job.image.labels)
+    if job.image.depends_on:
+        main["dependsOn"] = _depends_on(job.image.depends_on)
+    if job.image.healthcheck:
+        main["healthCheck"] = health_check(job.image.healthcheck)
+    if job.storage.readonly_fs is not None:
+        main["readonlyRootFilesystem"] = job.storage.readonly_fs
+    if job.image.credentials:
+        main["repositoryCredentials"] = {"credentialsParameter": job.image.credentials}
+    main["logConfiguration"] = _awslogs(ctx)
+    containers = [main]
+
+    for name, sidecar in job.sidecars.items():
+        container: dict = {
+            "name": name,
+            "image": ctx.images[name],
+            "essential": sidecar.is_essential,
+        }
+        if sidecar.entrypoint:
+            container["entryPoint"] = list(sidecar.entrypoint)
+        if sidecar.command:
+            container["command"] = list(sidecar.command)
+        if sidecar.port:
+            port, _, protocol = sidecar.port.partition("/")
+            container["portMappings"] = [
+                {"containerPort": int(port), "protocol": protocol or "tcp"}
+            ]
+        container["environment"] = injected_variables(ctx.app, ctx.env, job.name) + _variables(
+            sidecar.variables, ctx
+        )
+        _add_secrets(container, sidecar.secrets, ctx)
+        _add_env_file(container, name, ctx)
+        if sidecar.mount_points:
+            container["mountPoints"] = [
+                {
+                    "sourceVolume": mount.source_volume,
+                    "containerPath": mount.path,
+                    "readOnly": mount.read_only is not False,
+                }
+                for mount in sidecar.mount_points
+            ]
+        if sidecar.labels:
+            container["dockerLabels"] = dict(sidecar.labels)
+        if sidecar.depends_on:
+            container["dependsOn"] = _depends_on(sidecar.depends_on)
+        if sidecar.healthcheck:
+            container["healthCheck"] = health_check(sidecar.healthcheck)
+        if sidecar.credentialsParameter:
+            container["repositoryCredentials"] = {
+                "credentialsParameter": sidecar.credentialsParameter
+            }
+        container["logConfiguration"] = _awslogs(ctx)
+        containers.append(container)
+    return containers
+
+
+def health_check(check: HealthCheck) -> dict:
+    def seconds(value: str | None, default: int) -> int:
+        return default if value is None else parse_go_duration(value) // NS_PER_SECOND
+
+    return {
+        "command": list(check.command),
+        "interval": seconds(check.interval, HEALTHCHECK_DEFAULTS["interval"]),
+        "retries": check.retries if check.retries is not None else HEALTHCHECK_DEFAULTS["retries"],
+        "timeout": seconds(check.timeout, HEALTHCHECK_DEFAULTS["timeout"]),
+        "startPeriod": seconds(check.start_period, HEALTHCHECK_DEFAULTS["startPeriod"]),
+    }
+
+
+def exports_used(job: Job) -> list[str]:
+    """Every CloudFormation export the job's variables and secrets import, sorted."""
+    names: set[str] = set()
+    for values in [job.variables, job.secrets] + [
+        m for s in job.sidecars.values() for m in (s.variables, s.secrets)
+    ]:
+        for value in values.values():
+            if isinstance(value, FromCfn | SecretRef) and value.from_cfn:
+                names.add(value.from_cfn)
+    for group in job.network.vpc.security_groups.groups:
+        if isinstance(group, FromCfn):
+            names.add(group.from_cfn)
+    return sorted(names)
+
+
+def secret_value_from(value: str | SecretRef, ctx: ContainerContext) -> str:
+    """`valueFrom` of one secret: plain SSM names and `secretsmanager` names become ARNs."""
+    where = {"partition": ctx.partition, "region": ctx.region, "account": ctx.account}
+    if isinstance(value, SecretRef):
+        if value.secretsmanager is not None:
+            return arns.secret_value_from(value.secretsmanager, **where)
+        value = ctx.exports[value.from_cfn]  # an export holds a parameter name or an ARN
+    if arns.is_secretsmanager_arn(value):
+        return value
+    return arns.ssm_parameter_arn(value, **where)
+
+
+@dataclass(frozen=True)
+class SecretReads:
+    """What the execution role must read to start the containers."""
+
+    ssm_parameter_arns: tuple[str, ...]
+    secret_arns: tuple[str, ...]  # IAM patterns (see arns.secret_policy_arns)
+
+
+def secret_reads(containers: Sequence[dict]) -> SecretReads:
+    """The parameters and secrets the container definitions reference, for the IAM policy."""
+    ssm: set[str] = set()
+    secrets: set[str] = set()
+    for container in containers:
+        refs = [s["valueFrom"] for s in container.get("secrets", [])]
+        creds = container.get("repositoryCredentials", {}).get("credentialsParameter")
+        if creds:
+            refs.append(creds)
+        for ref in refs:
+            if arns.is_secretsmanager_arn(ref):
+                secrets.update(arns.secret_policy_arns(ref))
+            else:
+                ssm.add(ref)
+    return SecretReads(tuple(sorted(ssm)), tuple(sorted(secrets)))
+
+
+def _variables(values: Mapping[str, str | FromCfn], ctx: ContainerContext) -> list[dict]:
+    out = []
+    for name, value in values.items():
+        text = ctx.exports[value.from_cfn] if isinstance(value, FromCfn) else value
+        out.append({"name": name, "value": text})
+    return out
+
+
+def _add_secrets(container: dict, secrets: Mapping[str, str | SecretRef], ctx) -> None:
+    if secrets:
+        container["secrets"] = [
+            {"name": name, "valueFrom": secret_value_from(value, ctx)}
+            for name, value in secrets.items()
+        ]
+
+
+def _add_env_file(container: dict, name: str, ctx: ContainerContext) -> None:
+    if name in ctx.env_files:
+        container["environmentFiles"] = [{"value": ctx.env_files[name], "type": "s3"}]
+
+
+def _depends_on(depends_on: Mapping[str, str]) -> list[dict]:
+    return [
+        {"containerName": name, "condition": condition.upper()}
+        for name, condition in depends_on.items()
+    ]
+
+
+def _awslogs(ctx: ContainerContext) -> dict:
+    # Streams are `copilot/<container>/<task id>`: what `jobs logs` and Copilot read.
+    return {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-region": ctx.region,
+            "awslogs-group": ctx.log_group,
+            "awslogs-stream-prefix": LOG_STREAM_PREFIX,
+        },
+    }

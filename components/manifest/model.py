@@ -1,0 +1,700 @@
+"""The Copilot scheduled-job manifest as pydantic models.
+
+Attribute names equal the YAML keys. Where Copilot accepts two forms of a value (a string or a
+map, a bool or a map), a before-validator turns the short form into the canonical one, so the
+rest of the code sees one shape; the JSON Schema still shows both forms (json_schema_input_type).
+Rules that involve one field live here; rules across fields live in components/validate.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from components.manifest.durations import NS_PER_SECOND, parse_go_duration
+
+JOB_TYPE = "Scheduled Job"
+DEFAULT_CPU = 256
+DEFAULT_MEMORY = 512
+DEFAULT_LOG_RETENTION = 30
+MAX_RETRIES = 10  # each retry runs the whole task again; more than this is a loop, not a retry
+MAX_TIMEOUT_SECONDS = 365 * 24 * 3600  # a Standard Step Functions execution lasts at most a year
+
+NAME_RULE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+MAX_NAME_LENGTH = 255
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+# Discriminator tags, stripped from error paths (they are not YAML keys).
+TAGS = frozenset({"plain", "map"})
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---------------------------------------------------------------------------- value helpers
+
+
+def _scalar_to_str(value: Any) -> Any:
+    """YAML scalars where Copilot expects a string: Go's YAML reads `8080` or `true` as text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _map_or_plain(value: Any) -> str:
+    return "map" if isinstance(value, (dict, BaseModel)) else "plain"
+
+
+def either(plain: Any, mapping: type[BaseModel]) -> Any:
+    """A value that is either a plain scalar or a map model, validated against one form only."""
+    return Annotated[
+        Annotated[plain, Tag("plain")] | Annotated[mapping, Tag("map")],
+        Discriminator(_map_or_plain),
+    ]
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("cannot be empty")
+    return value
+
+
+NonEmptyStr = Annotated[str, BeforeValidator(_scalar_to_str), AfterValidator(_non_empty)]
+Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+
+
+def _duration(value: str) -> str:
+    parse_go_duration(value)  # raises ValueError with the accepted format
+    return value
+
+
+Duration = Annotated[str, BeforeValidator(_scalar_to_str), AfterValidator(_duration)]
+
+
+def _split_command(value: Any) -> Any:
+    """`command: echo "a b"` -> ["echo", "a b"] (shell rules), a list stays a list of strings."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError as exc:
+            raise ValueError(f"cannot split into words with shell rules: {exc}") from None
+    if isinstance(value, list):
+        return [_scalar_to_str(v) for v in value]
+    raise ValueError("must be a string or a list of strings")
+
+
+CommandLine = Annotated[
+    list[str] | None,
+    BeforeValidator(_split_command, json_schema_input_type=str | list[str] | None),
+]
+
+
+class FromCfn(Model):
+    from_cfn: NonEmptyStr = Field(description="Name of a CloudFormation export to import.")
+
+
+VariableValue = either(Text, FromCfn)
+
+
+class SecretRef(Model):
+    """The map forms of a secret: a Secrets Manager secret name, or a CloudFormation export."""
+
+    secretsmanager: NonEmptyStr | None = None
+    from_cfn: NonEmptyStr | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecretRef:
+        given = [k for k in ("secretsmanager", "from_cfn") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "must be an SSM parameter name or ARN, {secretsmanager: <name>} or "
+                "{from_cfn: <export>}"
+            )
+        return self
+
+
+SecretValue = either(NonEmptyStr, SecretRef)
+
+
+# ------------------------------------------------------------------------------------ image
+
+
+class BuildArgs(Model):
+    context: Text | None = None
+    dockerfile: Text | None = None
+    args: dict[str, Text] = Field(default_factory=dict)
+    target: Text | None = None
+    cache_from: list[Text] = Field(default_factory=list)
+
+
+def _build_from_str(value: Any) -> Any:
+    # `build: path/to/Dockerfile` is the short form of `build: {dockerfile: path/to/Dockerfile}`.
+    return {"dockerfile": value} if isinstance(value, str) else value
+
+
+DEPENDENCY_CONDITIONS = ("start", "complete", "success", "healthy")
+
+
+def _condition(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in DEPENDENCY_CONDITIONS:
+        return value.lower()
+    raise ValueError(
+        f"{value!r} is not a dependency condition; use one of start, complete, success or healthy"
+    )
+
+
+Condition = Annotated[str, BeforeValidator(_condition, json_schema_input_type=str)]
+
+
+def _seconds_between(low: int, high: int):
+    def check(value: str) -> str:
+        ns = parse_go_duration(value)
+        if ns % NS_PER_SECOND or not low * NS_PER_SECOND <= ns <= high * NS_PER_SECOND:
+            raise ValueError(f"{value!r} must be whole seconds from {low}s to {high}s")
+        return value
+
+    return check
+
+
+class HealthCheck(Model):
+    """Container health check; ranges are ECS's (Copilot passes them on unchecked)."""
+
+    command: Annotated[list[Text], Field(min_length=1)]
+    interval: Annotated[Duration, AfterValidator(_seconds_between(5, 300))] | None = None
+    retries: Annotated[int, Field(ge=1, le=10)] | None = None
+    timeout: Annotated[Duration, AfterValidator(_seconds_between(2, 120))] | None = None
+    start_period: Annotated[Duration, AfterValidator(_seconds_between(0, 300))] | None = None
+
+
+class Image(Model):
+    build: Annotated[
+        BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
+    ] = None
+    location: NonEmptyStr | None = None
+    credentials: NonEmptyStr | None = None
+    labels: dict[str, Text] = Field(default_factory=dict)
+    depends_on: dict[str, Condition] = Field(default_factory=dict)
+    healthcheck: HealthCheck | None = None
+
+    @model_validator(mode="after")
+    def _build_or_location(self) -> Image:
+        if (self.build is None) == (self.location is None):
+            raise ValueError(
+                'needs exactly one of "build" (a Dockerfile to build) or "location" '
+                "(an existing image URI)"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------------- platform
+
+PLATFORM_STRINGS = (
+    "linux/amd64",
+    "linux/x86_64",
+    "linux/arm",
+    "linux/arm64",
+    "windows/amd64",
+    "windows/x86_64",
+)
+OS_FAMILIES = (
+    "linux",
+    "windows",
+    "windows_server_2019_core",
+    "windows_server_2019_full",
+    "windows_server_2022_core",
+    "windows_server_2022_full",
+)
+ARCHITECTURES = ("x86_64", "amd64", "arm", "arm64")
+
+
+class PlatformArgs(Model):
+    osfamily: Text
+    architecture: Text
+
+    @field_validator("osfamily")
+    @classmethod
+    def _os(cls, value: str) -> str:
+        if value.lower() not in OS_FAMILIES:
+            raise ValueError(f"{value!r} is not an OS family; use one of {', '.join(OS_FAMILIES)}")
+        return value.lower()
+
+    @field_validator("architecture")
+    @classmethod
+    def _arch(cls, value: str) -> str:
+        if value.lower() not in ARCHITECTURES:
+            raise ValueError(
+                f"{value!r} is not an architecture; use one of {', '.join(ARCHITECTURES)}"
+            )
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _windows_is_x86(self) -> PlatformArgs:
+        if self.is_windows and self.is_arm:
+            raise ValueError("Windows containers run on x86_64 only")
+        return self
+
+    @property
+    def is_windows(self) -> bool:
+        return self.osfamily.startswith("windows")
+
+    @property
+    def is_arm(self) -> bool:
+        return self.architecture in ("arm", "arm64")
+
+    @property
+    def ecs_os_family(self) -> str:
+        """ECS RuntimePlatform.OperatingSystemFamily; bare `windows` means 2019 Core, as in
+        Copilot."""
+        if self.osfamily == "linux":
+            return "LINUX"
+        if self.osfamily == "windows":
+            return "WINDOWS_SERVER_2019_CORE"
+        return self.osfamily.upper()
+
+    @property
+    def ecs_cpu_architecture(self) -> str:
+        return "ARM64" if self.is_arm else "X86_64"
+
+    @property
+    def docker_platform(self) -> str:
+        """The `--platform` for docker build."""
+        return f"{'windows' if self.is_windows else 'linux'}/{'arm64' if self.is_arm else 'amd64'}"
+
+
+def _platform_from_str(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value.count("/") != 1:
+        raise ValueError(f"{value!r} must be in the form os/arch, e.g. linux/arm64")
+    if value.lower() not in PLATFORM_STRINGS:
+        raise ValueError(f"{value!r} is not a platform; use one of {', '.join(PLATFORM_STRINGS)}")
+    os_name, arch = value.lower().split("/")
+    return {"osfamily": os_name, "architecture": arch}
+
+
+# ----------------------------------------------------------------------------- task config
+
+
+def _exec_from_bool(value: Any) -> Any:
+    return {"enable": value} if isinstance(value, bool) else value
+
+
+class ExecConfig(Model):
+    enable: bool | None = None
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, dict):
+        raise ValueError(
+            "cannot have autoscaling options (range, spot, cpu_percentage, ...) "
+            "for a Scheduled Job; each execution runs one task"
+        )
+    return value
+
+
+def _count_is_one(value: int) -> int:
+    if value != 1:
+        raise ValueError(
+            f"{value} is not supported: a scheduled job runs one task per "
+            "execution (leave count out, or set it to 1)"
+        )
+    return value
+
+
+class EFSAuth(Model):
+    iam: bool | None = None
+    access_point_id: Text | None = None
+
+
+class EFSConfig(Model):
+    id: NonEmptyStr | None = None
+    from_cfn: NonEmptyStr | None = None
+    root_dir: Text | None = None
+    auth: EFSAuth | None = None
+    uid: int | None = None
+    gid: int | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> EFSConfig:
+        byo = any(v is not None for v in (self.id, self.from_cfn, self.root_dir, self.auth))
+        managed = self.uid is not None or self.gid is not None
+        if self.id is not None and self.from_cfn is not None:
+            raise ValueError('must specify one, not both, of "id" and "from_cfn"')
+        if byo and managed:
+            raise ValueError(
+                '"uid" and "gid" cannot be used with "id", "from_cfn", "root_dir" or "auth"'
+            )
+        if (self.uid is None) != (self.gid is None):
+            raise ValueError('"uid" and "gid" must be given together')
+        if self.uid == 0:
+            raise ValueError('"uid" cannot be 0 (root)')
+        if self.auth and self.auth.access_point_id:
+            if self.root_dir not in (None, "", "/"):
+                raise ValueError(
+                    '"root_dir" must be empty or "/" when "auth.access_point_id" is set'
+                )
+            if self.auth.iam is False:
+                raise ValueError('"auth.iam" must be true when "auth.access_point_id" is set')
+        return self
+
+
+VOLUME_PATH = re.compile(r"^[a-zA-Z0-9.\-_/]+$")
+
+
+class Volume(Model):
+    path: NonEmptyStr
+    read_only: bool | None = None
+    efs: either(bool, EFSConfig) | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not VOLUME_PATH.match(value) or len(value) >= 242:
+            raise ValueError(
+                f"{value!r} must be fewer than 242 characters of a-z, A-Z, 0-9, ., -, _ and /"
+            )
+        return value
+
+
+class Storage(Model):
+    ephemeral: Annotated[int, Field(ge=20, le=200)] | None = Field(
+        None, description="Task ephemeral storage in GiB, 20 to 200 (Fargate's default is 20)."
+    )
+    readonly_fs: bool | None = None
+    volumes: dict[str, Volume] = Field(default_factory=dict)
+
+
+class FirelensLogging(Model):
+    retention: int = DEFAULT_LOG_RETENTION
+    image: Text | None = None
+    destination: dict[str, Text] = Field(default_factory=dict)
+    enableMetadata: bool | None = None  # noqa: N815 - Copilot's key
+    secretOptions: dict[str, Text] = Field(default_factory=dict)  # noqa: N815
+    configFilePath: Text | None = None  # noqa: N815
+    variables: dict[str, VariableValue] = Field(default_factory=dict)
+    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    env_file: Text | None = None
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(
+                f"{value} is not a CloudWatch Logs retention; use one of "
+                f"{', '.join(map(str, LOG_RETENTION_DAYS))} days"
+            )
+        return value
+
+
+class MountPoint(Model):
+    source_volume: NonEmptyStr
+    path: NonEmptyStr
+    read_only: bool | None = None
+
+
+class SidecarImage(Model):
+    build: Annotated[
+        BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
+    ] = None
+    location: NonEmptyStr | None = None
+
+    @model_validator(mode="after")
+    def _build_or_location(self) -> SidecarImage:
+        if (self.build is None) == (self.location is None):
+            raise ValueError('needs exactly one of "build" or "location"')
+        return self
+
+
+def _sidecar_image_from_str(value: Any) -> Any:
+    return {"location": value} if isinstance(value, str) else value
+
+
+PORT = re.compile(r"^(\d{1,5})(?:/(tcp|udp))?$")
+
+
+def _port(value: Any) -> Any:
+    value = _scalar_to_str(value)
+    match = PORT.match(value) if isinstance(value, str) else None
+    if not match or not 1 <= int(match.group(1)) <= 65535:
+        raise ValueError(
+            f"{value!r} is not a port; use a number from 1 to 65535, optionally with /tcp or /udp"
+        )
+    return value
+
+
+class Sidecar(Model):
+    port: Annotated[str, BeforeValidator(_port, json_schema_input_type=str | int)] | None = None
+    image: Annotated[
+        SidecarImage,
+        BeforeValidator(_sidecar_image_from_str, json_schema_input_type=str | SidecarImage),
+    ]
+    essential: bool | None = None
+    credentialsParameter: Text | None = None  # noqa: N815 - Copilot's key
+    variables: dict[str, VariableValue] = Field(default_factory=dict)
+    env_file: Text | None = None
+    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    mount_points: list[MountPoint] = Field(default_factory=list)
+    labels: dict[str, Text] = Field(default_factory=dict)
+    depends_on: dict[str, Condition] = Field(default_factory=dict)
+    healthcheck: HealthCheck | None = None
+    entrypoint: CommandLine = None
+    command: CommandLine = None
+
+    @property
+    def is_essential(self) -> bool:
+        return self.essential is not False
+
+
+class On(Model):
+    schedule: NonEmptyStr = Field(
+        description='When to run: a 5-field cron ("0 9 * * 1-5"), @hourly/@daily/@weekly/'
+        '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, or "none".'
+    )
+
+
+class SubnetsFromTags(Model):
+    from_tags: dict[str, Text | list[Text]]
+
+
+class PlacementMap(Model):
+    subnets: either(Annotated[list[NonEmptyStr], Field(min_length=1)], SubnetsFromTags)
+
+
+def _placement(value: Any) -> Any:
+    if isinstance(value, str) and value not in ("public", "private"):
+        if not value.strip():
+            raise ValueError("cannot be empty; use public, private or {subnets: [...]}")
+        raise ValueError(f"{value!r} must be one of public, private, or a map {{subnets: [...]}}")
+    return value
+
+
+SecurityGroupValue = either(NonEmptyStr, FromCfn)
+
+
+class SecurityGroups(Model):
+    groups: list[SecurityGroupValue] = Field(default_factory=list)
+    deny_default: bool | None = None
+
+
+def _security_groups_from_list(value: Any) -> Any:
+    return {"groups": value} if isinstance(value, list) else value
+
+
+class Vpc(Model):
+    placement: Annotated[
+        either(Literal["public", "private"], PlacementMap),
+        BeforeValidator(_placement),
+    ] = "public"
+    security_groups: Annotated[
+        SecurityGroups,
+        BeforeValidator(
+            _security_groups_from_list,
+            json_schema_input_type=list[SecurityGroupValue] | SecurityGroups,
+        ),
+    ] = Field(default_factory=SecurityGroups)
+
+
+class Network(Model):
+    vpc: Vpc = Field(default_factory=Vpc)
+    connect: Any = None  # Service Connect: parsed by Copilot, meaningless for a job
+
+
+class FifoConfig(Model):
+    content_based_deduplication: bool | None = None
+
+
+TOPIC_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
+
+
+class Topic(Model):
+    name: NonEmptyStr
+    fifo: either(bool, FifoConfig) | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not TOPIC_NAME.match(value):
+            raise ValueError(f"{value!r} may contain only letters, digits, _ and -")
+        return value
+
+
+class Publish(Model):
+    topics: list[Topic] = Field(default_factory=list)
+
+
+class TaskdefOverride(Model):
+    path: NonEmptyStr
+    value: Any = None
+
+    @field_validator("path")
+    @classmethod
+    def _not_protected(cls, value: str) -> str:
+        if value == "Family" or re.fullmatch(r"ContainerDefinitions\[\d+\]\.Name", value):
+            raise ValueError(f'"{value}" cannot be overridden with a custom value')
+        return value
+
+
+# ------------------------------------------------------------------------------- the job
+
+
+def _retries(value: int) -> int:
+    if value < 0:
+        raise ValueError("cannot be negative")
+    if value > MAX_RETRIES:
+        raise ValueError(
+            f"{value} is more than {MAX_RETRIES}; each retry runs the whole task again"
+        )
+    return value
+
+
+def _timeout(value: str) -> str:
+    ns = parse_go_duration(value)
+    if ns < NS_PER_SECOND:
+        raise ValueError(f"{value!r} must be at least 1s")
+    if ns % NS_PER_SECOND:
+        raise ValueError(f"{value!r} must be a whole number of seconds (e.g. 90s, 15m, 1h30m)")
+    if ns > MAX_TIMEOUT_SECONDS * NS_PER_SECOND:
+        raise ValueError(f"{value!r} is longer than a Step Functions execution may run (1 year)")
+    return value
+
+
+class JobConfig(Model):
+    """Everything a job sets that an `environments.<env>` block may override."""
+
+    image: Image
+    entrypoint: CommandLine = None
+    command: CommandLine = None
+    cpu: Annotated[int, Field(gt=0)] = DEFAULT_CPU
+    memory: Annotated[int, Field(gt=0)] = DEFAULT_MEMORY
+    platform: Annotated[
+        PlatformArgs | None,
+        BeforeValidator(_platform_from_str, json_schema_input_type=str | PlatformArgs | None),
+    ] = None
+    count: Annotated[
+        int, BeforeValidator(_count, json_schema_input_type=int), AfterValidator(_count_is_one)
+    ] = 1
+    exec: Annotated[
+        ExecConfig | None,
+        BeforeValidator(_exec_from_bool, json_schema_input_type=bool | ExecConfig),
+    ] = None
+    variables: dict[str, VariableValue] = Field(default_factory=dict)
+    env_file: Text | None = None
+    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    storage: Storage = Field(default_factory=Storage)
+    logging: FirelensLogging = Field(default_factory=FirelensLogging)
+    sidecars: dict[str, Sidecar] = Field(default_factory=dict)
+    on: On
+    retries: Annotated[int, AfterValidator(_retries)] | None = None
+    timeout: Annotated[Duration, AfterValidator(_timeout)] | None = None
+    network: Network = Field(default_factory=Network)
+    publish: Publish | None = None
+    taskdef_overrides: list[TaskdefOverride] = Field(default_factory=list)
+
+    # ----- converted values the deploy side uses
+
+    @property
+    def timeout_seconds(self) -> int | None:
+        return None if self.timeout is None else parse_go_duration(self.timeout) // NS_PER_SECOND
+
+    @property
+    def schedule_expression(self) -> str | None:
+        """The EventBridge expression, or None when the schedule is disabled."""
+        from components.manifest.schedule import to_aws_schedule
+
+        return to_aws_schedule(self.on.schedule)
+
+    @property
+    def platform_or_default(self) -> PlatformArgs:
+        return self.platform or PlatformArgs(osfamily="linux", architecture="x86_64")
+
+    @property
+    def placement(self) -> str:
+        """ "public", "private" or "subnets" (explicit subnets, no public IP)."""
+        value = self.network.vpc.placement
+        return value if isinstance(value, str) else "subnets"
+
+
+class Job(JobConfig):
+    """A manifest after its environment's override has been merged in."""
+
+    name: NonEmptyStr
+    type: Literal["Scheduled Job"] = Field(
+        JOB_TYPE, description='Must be "Scheduled Job" (the only Copilot type supported).'
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if len(value) > MAX_NAME_LENGTH or not NAME_RULE.match(value) or "--" in value:
+            raise ValueError(
+                f"{value!r} must start with a lowercase letter and contain only lowercase "
+                "letters, digits and single hyphens, not ending in a hyphen, at most "
+                f"{MAX_NAME_LENGTH} characters"
+            )
+        return value
+
+
+def _optional_fields_model() -> type[BaseModel]:
+    """The `environments.<env>` block: every JobConfig field, none required, no defaults."""
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {
+        name: (info.annotation | None, Field(None, description=info.description))
+        for name, info in JobConfig.model_fields.items()
+    }
+    return create_model("EnvironmentOverride", __base__=Model, **fields)
+
+
+EnvironmentOverride = _optional_fields_model()
+
+
+class Manifest(Job):
+    """The file as written: a job plus per-environment overrides. Used for the JSON Schema."""
+
+    environments: dict[str, EnvironmentOverride | None] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="Per-environment overrides; same fields as the job, merged over it.",
+    )

@@ -1,0 +1,258 @@
+"""Rules across fields of a merged manifest (one-field rules live on the models).
+
+Each check returns problems rather than raising, so a user sees everything at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from components.errors import ManifestError
+from components.manifest.model import EFSConfig, Job
+
+# Fargate task sizes: cpu units -> allowed memory (MiB).
+FARGATE_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+WINDOWS_MIN_CPU = 1024
+WINDOWS_MIN_MEMORY = 2048
+
+FIRELENS_CONTAINER = "firelens_log_router"
+
+# A path from the manifest root, and what is wrong there.
+Found = tuple[tuple, str]
+
+
+def check_job(job: Job, root: Path | None = None) -> list[Found]:
+    """Every cross-field problem of `job`. `root` (the project folder) enables file checks."""
+    problems: list[Found] = []
+    for check in (_size, _platform_limits, _containers, _network, _volumes, _env_files, _schedule):
+        problems.extend(check(job))
+    if root is not None:
+        problems.extend(_files_exist(job, root))
+    return problems
+
+
+def _size(job: Job) -> Iterator[Found]:
+    allowed = FARGATE_SIZES.get(job.cpu)
+    if allowed is None:
+        yield (
+            ("cpu",),
+            (
+                f"{job.cpu} is not a Fargate CPU size; use one of "
+                f"{', '.join(map(str, FARGATE_SIZES))}"
+            ),
+        )
+    elif job.memory not in allowed:
+        yield (
+            ("memory",),
+            (f"{job.memory} MiB does not fit cpu {job.cpu} on Fargate; use {_ranges(allowed)} MiB"),
+        )
+    if job.platform_or_default.is_windows:
+        for field, value, minimum, unit in (
+            ("cpu", job.cpu, WINDOWS_MIN_CPU, "cpu units (1 vCPU)"),
+            ("memory", job.memory, WINDOWS_MIN_MEMORY, "MiB"),
+        ):
+            if value >= minimum:
+                continue
+            if field in job.model_fields_set:
+                yield (field,), f"Windows tasks need at least {minimum} {unit}, not {value}"
+            else:  # the default is too small: point at the line that chose Windows
+                yield (
+                    ("platform",),
+                    (
+                        f"Windows tasks need {field} of at least {minimum} {unit}; the default "
+                        f"{value} is too small, so set {field}: {minimum} or more"
+                    ),
+                )
+
+
+def _ranges(values: tuple[int, ...]) -> str:
+    if len(values) <= 3:
+        return ", ".join(map(str, values))
+    step = values[1] - values[0]
+    return f"{values[0]} to {values[-1]} in steps of {step}"
+
+
+def _platform_limits(job: Job) -> Iterator[Found]:
+    if not job.platform_or_default.is_windows:
+        return
+    if job.storage.readonly_fs:
+        yield ("storage", "readonly_fs"), "is not supported for Windows containers"
+    for name, volume in job.storage.volumes.items():
+        if volume.efs not in (None, False):
+            yield ("storage", "volumes", name, "efs"), "EFS is not supported for Windows containers"
+
+
+def _containers(job: Job) -> Iterator[Found]:
+    """Sidecar names, ports and the depends_on graph (known targets, conditions, no cycles)."""
+    essential: dict[str, bool] = {job.name: True}
+    has_healthcheck = {job.name: job.image.healthcheck is not None}
+    deps: dict[str, dict[str, str]] = {job.name: job.image.depends_on}
+    where: dict[str, tuple] = {job.name: ("image", "depends_on")}
+    if _firelens(job):
+        essential[FIRELENS_CONTAINER] = True
+        has_healthcheck[FIRELENS_CONTAINER] = False
+    ports: dict[str, str] = {}
+    for name, sidecar in job.sidecars.items():
+        if name == job.name or name == FIRELENS_CONTAINER:
+            yield ("sidecars", name), f"{name!r} is taken by the job's own container; rename it"
+            continue
+        essential[name] = sidecar.is_essential
+        has_healthcheck[name] = sidecar.healthcheck is not None
+        deps[name] = sidecar.depends_on
+        where[name] = ("sidecars", name, "depends_on")
+        if sidecar.port:
+            number = sidecar.port.split("/")[0]
+            if number in ports:
+                yield (
+                    ("sidecars", name, "port"),
+                    f"port {number} is already used by {ports[number]!r}",
+                )
+            ports[number] = name
+    for container, targets in deps.items():
+        for target, condition in targets.items():
+            path = (*where[container], target)
+            if target not in essential:
+                yield (
+                    path,
+                    (
+                        f"{target!r} is not a container of this job; use one of "
+                        f"{', '.join(sorted(essential))}"
+                    ),
+                )
+            elif target == container:
+                yield path, "a container cannot depend on itself"
+            elif essential[target] and condition not in ("start", "healthy"):
+                yield (
+                    path,
+                    (
+                        f"{target!r} is essential, so only start or healthy can be waited "
+                        f"for (the task stops when it exits), not {condition}"
+                    ),
+                )
+            elif condition == "healthy" and not has_healthcheck[target]:
+                yield path, f"{target!r} has no healthcheck, so it never becomes healthy"
+    cycle = _find_cycle({c: [t for t in ts if t in deps] for c, ts in deps.items()})
+    if cycle:
+        yield where[cycle[0]], "containers depend on each other in a cycle: " + " -> ".join(cycle)
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt, [*path, nxt])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+def _firelens(job: Job) -> bool:
+    """Copilot adds a log router when any logging field other than retention is set."""
+    return bool(job.logging.model_dump(exclude={"retention"}, exclude_defaults=True))
+
+
+def _network(job: Job) -> Iterator[Found]:
+    groups = job.network.vpc.security_groups
+    if groups.deny_default and not groups.groups:
+        yield (
+            ("network", "vpc", "security_groups", "deny_default"),
+            ("leaves the task with no security group; list at least one in groups"),
+        )
+
+
+def _volumes(job: Job) -> Iterator[Found]:
+    managed = [
+        name
+        for name, volume in job.storage.volumes.items()
+        if volume.efs is True or (isinstance(volume.efs, EFSConfig) and volume.efs.uid is not None)
+    ]
+    if len(managed) > 1:
+        yield (
+            ("storage", "volumes"),
+            (f"only one managed EFS volume is allowed, found {', '.join(managed)}"),
+        )
+    for name, sidecar in job.sidecars.items():
+        for index, mount in enumerate(sidecar.mount_points):
+            if mount.source_volume not in job.storage.volumes:
+                known = ", ".join(job.storage.volumes) or "none are declared"
+                yield (
+                    ("sidecars", name, "mount_points", index, "source_volume"),
+                    (f"{mount.source_volume!r} is not a volume in storage.volumes ({known})"),
+                )
+
+
+def _env_file_fields(job: Job) -> Iterator[tuple[tuple, str]]:
+    if job.env_file:
+        yield ("env_file",), job.env_file
+    if job.logging.env_file:
+        yield ("logging", "env_file"), job.logging.env_file
+    for name, sidecar in job.sidecars.items():
+        if sidecar.env_file:
+            yield ("sidecars", name, "env_file"), sidecar.env_file
+
+
+def _env_files(job: Job) -> Iterator[Found]:
+    for path, value in _env_file_fields(job):
+        if not value.endswith(".env"):
+            yield path, f"{value!r} must have a .env extension"
+
+
+def _schedule(job: Job) -> Iterator[Found]:
+    try:
+        job.schedule_expression  # noqa: B018 - converting is the check
+    except ManifestError as exc:
+        for problem in exc.problems:
+            yield ("on", "schedule"), problem.message
+
+
+def _files_exist(job: Job, root: Path) -> Iterator[Found]:
+    for path, value in _env_file_fields(job):
+        if value.endswith(".env") and not (root / value).is_file():
+            yield path, f"{value!r} does not exist (paths are relative to {root})"
+    builds = [(("image", "build"), job.image.build)]
+    builds += [(("sidecars", n, "image", "build"), s.image.build) for n, s in job.sidecars.items()]
+    for path, build in builds:
+        if build is None:
+            continue
+        dockerfile, context = build_paths(build.dockerfile, build.context)
+        if not (root / context).is_dir():
+            yield path, f"build context {context!r} does not exist (relative to {root})"
+        elif not (root / dockerfile).is_file():
+            yield path, f"Dockerfile {dockerfile!r} does not exist (relative to {root})"
+
+
+def build_paths(dockerfile: str | None, context: str | None) -> tuple[str, str]:
+    """(dockerfile, context), both relative to the project root, as Copilot resolves them:
+    the dockerfile defaults to <context>/Dockerfile, the context to the dockerfile's folder."""
+    import posixpath
+
+    if dockerfile is None:
+        base = context or "."
+        return posixpath.normpath(posixpath.join(base, "Dockerfile")), posixpath.normpath(base)
+    if context is None:
+        return posixpath.normpath(dockerfile), posixpath.dirname(
+            posixpath.normpath(dockerfile)
+        ) or "."
+    return posixpath.normpath(dockerfile), posixpath.normpath(context)

@@ -1,0 +1,258 @@
+"""`jobs run` against moto: inputs, overrides, wait, follow, Ctrl-C, and mistakes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import boto3
+import pytest
+
+from cli.ops.executions import EXIT_ABORTED, EXIT_INTERRUPTED
+from tests.cli.seed import (
+    Lines,
+    container_stream,
+    copilot_job,
+    ecs_task_document,
+    ending_definition,
+    invoke,
+    moto_config,
+    project_job,
+    put_logs,
+    run_without_pulumi,
+    write_project,
+)
+
+
+@pytest.fixture
+def project(aws, tmp_path, monkeypatch):
+    write_project(tmp_path, jobs=("report", "notyet"))
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def executing(aws):
+    """moto runs Pass/Fail/Choice definitions to the end while this fixture is active."""
+    moto_config(aws, execute=True)
+    yield
+    moto_config(aws, execute=False)
+
+
+def _executions(arn: str) -> list[dict]:
+    return boto3.client("stepfunctions").list_executions(stateMachineArn=arn)["executions"]
+
+
+def _input(arn: str) -> dict:
+    sfn = boto3.client("stepfunctions")
+    (execution,) = _executions(arn)
+    return json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_input"),
+    [
+        pytest.param([], {}, id="no-overrides"),
+        pytest.param(
+            ["--command", "sh -c 'echo hi'"],
+            {"overrides": {"command": ["sh", "-c", "echo hi"]}},
+            id="command",
+        ),
+        pytest.param(
+            ["--env-var", "K=V", "--env-var", "DRY_RUN=1"],
+            {
+                "overrides": {
+                    "environment": [{"name": "K", "value": "V"}, {"name": "DRY_RUN", "value": "1"}]
+                }
+            },
+            id="environment",
+        ),
+        pytest.param(
+            ["--command", "python migrate.py", "--env-var", "K=V"],
+            {
+                "overrides": {
+                    "command": ["python", "migrate.py"],
+                    "environment": [{"name": "K", "value": "V"}],
+                }
+            },
+            id="both",
+        ),
+    ],
+)
+def test_run_starts_execution_with_overrides_in_input(project, args, expected_input):
+    job = project_job()
+    result = invoke("run", "report", "--env", "test", *args)
+    assert result.exit_code == 0, result.output
+    (execution,) = _executions(job.state_machine_arn)
+    assert execution["name"] in result.stdout
+    assert f"#/v2/executions/details/{execution['executionArn']}" in result.stdout
+    assert _input(job.state_machine_arn) == expected_input
+    assert execution["status"] == "RUNNING"  # returned at once, did not wait
+
+
+def test_run_copilot_job_without_overrides(project):
+    job = copilot_job()
+    result = invoke("run", "legacy", "--env", "test")
+    assert result.exit_code == 0, result.output
+    assert _input(job.state_machine_arn) == {}
+
+
+def test_run_copilot_job_refuses_overrides_it_would_ignore(project):
+    job = copilot_job()
+    result = invoke("run", "legacy", "--env", "test", "--command", "echo hi")
+    assert result.exit_code == 1
+    assert "does not read overrides" in result.stderr
+    assert _executions(job.state_machine_arn) == []
+
+
+def test_run_touches_only_its_own_app(project):
+    ours = project_job(app="demo")
+    theirs = project_job(app="other")
+    assert invoke("run", "report", "--env", "test").exit_code == 0
+    assert len(_executions(ours.state_machine_arn)) == 1
+    assert _executions(theirs.state_machine_arn) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--env-var", "oops"], "is not NAME=VALUE", id="bad-env-var"),
+        pytest.param(["--command", "echo 'x"], "No closing quotation", id="bad-command"),
+        pytest.param(["--command", ""], "must not be empty", id="empty-command"),
+    ],
+)
+def test_run_rejects_bad_flags(project, args, message):
+    job = project_job()
+    result = invoke("run", "report", "--env", "test", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert _executions(job.state_machine_arn) == []
+
+
+def test_run_wait_success_exits_0(project, executing):
+    project_job(definition=ending_definition("report"))
+    result = invoke("run", "report", "--env", "test", "--wait")
+    assert result.exit_code == 0, result.output
+    assert "SUCCEEDED" in result.stderr
+
+
+def test_run_wait_failure_exits_with_container_code(project, executing):
+    project_job(definition=ending_definition("report", exit_code=3))
+    result = invoke("run", "report", "--env", "test", "--wait", "--command", "false")
+    assert result.exit_code == 3, result.output
+    assert "FAILED" in result.stderr
+    assert "container exit code 3" in result.stderr
+    assert "Essential container in task exited" in result.stderr
+
+
+def test_run_wait_aborted_exits_non_zero(project):
+    job = project_job()
+    sfn = boto3.client("stepfunctions")
+
+    def stop_when_started():
+        for _ in range(100):
+            running = _executions(job.state_machine_arn)
+            if running:
+                sfn.stop_execution(executionArn=running[0]["executionArn"], error="Stopped")
+                return
+            time.sleep(0.05)
+
+    stopper = threading.Thread(target=stop_when_started)
+    stopper.start()
+    result = invoke("run", "report", "--env", "test", "--wait")
+    stopper.join()
+    assert result.exit_code == EXIT_ABORTED, result.output
+    assert "ABORTED" in result.stderr
+
+
+def test_run_follow_prints_the_runs_logs(project, executing):
+    """The failed task's ARN (from the history) leads to its log streams, sidecar included;
+    another run's stream is not printed."""
+    job = project_job(definition=ending_definition("report", exit_code=2))
+    task_id = ecs_task_document("report", 2)["TaskArn"].rsplit("/", 1)[1]
+    later = int(time.time() * 1000) + 5_000
+    put_logs(
+        job.log_group,
+        container_stream("report", task_id),
+        [(later, "migrating"), (later + 2, "boom")],
+    )
+    put_logs(job.log_group, container_stream("report", task_id, "proxy"), [(later + 1, "proxy up")])
+    put_logs(job.log_group, container_stream("report", "f" * 32), [(later, "another run")])
+    result = invoke("run", "report", "--env", "test", "--follow")
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("report/", "proxy/"))]
+    assert lines == [
+        f"report/{task_id[:8]} migrating",
+        f"proxy/{task_id[:8]} proxy up",
+        f"report/{task_id[:8]} boom",
+    ]
+
+
+def test_ctrl_c_stops_waiting_not_the_job(project):
+    job = project_job()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "run", "report", "--env", "test", "--wait"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err_lines = Lines(proc.stderr)
+    Lines(proc.stdout)  # drained so the child never blocks on a full pipe
+    try:
+        assert "Waiting" in err_lines.next()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        err = err_lines.rest()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == EXIT_INTERRUPTED
+    assert "still running" in err
+    assert "Traceback" not in err
+    (execution,) = _executions(job.state_machine_arn)
+    assert execution["status"] == "RUNNING"
+
+
+@pytest.mark.parametrize(
+    ("job", "env", "hint"),
+    [
+        pytest.param("nope", "test", "Jobs deployed there: report", id="unknown-job"),
+        pytest.param("report", "prod", "Jobs deployed there: (none)", id="wrong-environment"),
+        pytest.param("notyet", "test", "Deploy it with `jobs deploy --env test`", id="local-only"),
+    ],
+)
+def test_run_unknown_job_lists_what_exists(project, job, env, hint):
+    project_job()
+    result = invoke("run", job, "--env", env)
+    assert result.exit_code == 1
+    assert "not found" in result.stderr
+    assert hint in result.stderr
+    assert "Manifests in this project: notyet, report" in result.stderr
+
+
+def test_run_without_credentials_is_one_clear_error(project, monkeypatch, tmp_path):
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    result = invoke("run", "report", "--env", "test")
+    assert result.exit_code == 1
+    assert "no AWS credentials found" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_run_never_imports_pulumi(project):
+    project_job()
+    done = run_without_pulumi("run", "report", "--env", "test", "--command", "echo hi")
+    assert done.returncode == 0, done.stderr

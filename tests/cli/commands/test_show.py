@@ -1,0 +1,149 @@
+"""`jobs show` against moto: schedule, executions, resources, for both kinds of deployment."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import boto3
+import pytest
+
+from tests.cli.seed import (
+    copilot_job,
+    ending_definition,
+    invoke,
+    moto_config,
+    project_job,
+    run_without_pulumi,
+    write_project,
+)
+
+
+@pytest.fixture
+def project(aws, tmp_path, monkeypatch):
+    write_project(tmp_path, jobs=("report",))
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _start(arn: str, name: str) -> str:
+    return boto3.client("stepfunctions").start_execution(
+        stateMachineArn=arn, name=name, input="{}"
+    )["executionArn"]
+
+
+def test_show_json_project_job(project):
+    job = project_job(schedule="cron(0 9 ? * MON-FRI *)")
+    sfn = boto3.client("stepfunctions")
+    sfn.stop_execution(executionArn=_start(job.state_machine_arn, "first"))
+    _start(job.state_machine_arn, "second")
+    result = invoke("show", "report", "--env", "test", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"job", "app", "env", "region", "schedule", "executions", "resources"}
+    schedule = data["schedule"]
+    assert schedule["expression"] == "cron(0 9 ? * MON-FRI *)"
+    assert schedule["description"] == "at 09:00 UTC, Monday through Friday"
+    assert schedule["enabled"] is True
+    assert len(schedule["nextRuns"]) == 5
+    for when in schedule["nextRuns"]:
+        moment = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ")
+        assert (moment.hour, moment.minute) == (9, 0) and moment.weekday() < 5
+    by_name = {e["name"]: e for e in data["executions"]}
+    assert by_name["first"]["status"] == "ABORTED"
+    assert by_name["first"]["stopDate"] is not None
+    assert by_name["second"]["status"] == "RUNNING"
+    assert by_name["second"]["stopDate"] is None
+    assert set(by_name["first"]) == {
+        "name",
+        "status",
+        "startDate",
+        "stopDate",
+        "durationSeconds",
+        "exitCode",
+        "reason",
+        "taskArn",
+        "consoleUrl",
+        "logStreamUrl",
+    }
+    resources = data["resources"]
+    assert resources["stateMachine"]["arn"] == job.state_machine_arn
+    assert resources["logGroup"]["name"] == "/copilot/demo-test-report"
+    assert resources["rule"]["name"] == "demo-test-report"
+    assert resources["taskDefinition"]["arn"] == job.task_definition_arn
+    assert resources["logGroup"]["consoleUrl"].endswith(
+        "log-group/$252Fcopilot$252Fdemo-test-report"
+    )
+
+
+def test_show_copilot_job_finds_its_cloudformation_rule(project):
+    job = copilot_job(schedule="rate(1 hour)")
+    result = invoke("show", "legacy", "--env", "test")
+    assert result.exit_code == 0, result.output
+    assert "rate(1 hour): every hour" in result.stdout
+    assert f"Schedule rule: {job.rule_name}" in result.stdout
+    assert "none yet" in result.stdout
+
+
+def test_show_disabled_schedule_has_no_next_runs(project):
+    project_job(schedule="cron(0 3 * * ? *)", enabled=False)
+    data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
+    assert data["schedule"]["enabled"] is False
+    assert data["schedule"]["nextRuns"] == []
+    assert data["schedule"]["description"] == "disabled: runs only with `jobs run`"
+    human = invoke("show", "report", "--env", "test").stdout
+    assert "cron(0 3 * * ? *), disabled: runs only with `jobs run`" in human
+
+
+def test_show_failed_execution_exit_code_and_reason(project, aws):
+    moto_config(aws, execute=True)
+    try:
+        job = project_job(definition=ending_definition("report", exit_code=4))
+        _start(job.state_machine_arn, "nightly")
+        result = invoke("show", "report", "--env", "test", "--json")
+    finally:
+        moto_config(aws, execute=False)
+    assert result.exit_code == 0, result.output
+    (execution,) = json.loads(result.stdout)["executions"]
+    assert execution["status"] == "FAILED"
+    assert execution["exitCode"] == 4
+    assert execution["reason"] == "TaskFailed: Essential container in task exited"
+    assert execution["taskArn"].endswith("/0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+    assert execution["logStreamUrl"].endswith(
+        "log-events/copilot$252Freport$252F0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    )
+
+
+def test_show_human_sections(project):
+    job = project_job()
+    _start(job.state_machine_arn, "manual-1")
+    result = invoke("show", "report", "--env", "test")
+    assert result.exit_code == 0, result.output
+    for heading in ("Schedule", "Next runs:", "Recent executions", "Resources"):
+        assert heading in result.stdout
+    assert "RUNNING" in result.stdout and "manual-1" in result.stdout
+    assert "https://us-east-1.console.aws.amazon.com/states/home" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["nope", "--env", "test"], 'job "nope" not found', id="unknown-job"),
+        pytest.param(["report", "--env", "prod"], 'environment "prod"', id="wrong-environment"),
+        pytest.param(
+            ["report", "--env", "test", "--app", "other"], 'application "other"', id="other-app"
+        ),
+    ],
+)
+def test_show_unknown(project, args, message):
+    project_job()
+    result = invoke("show", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_show_never_imports_pulumi(project):
+    project_job()
+    done = run_without_pulumi("show", "report", "--env", "test")
+    assert done.returncode == 0, done.stderr

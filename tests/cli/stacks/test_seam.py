@@ -1,0 +1,201 @@
+"""The seam (cli/stacks.py): targets, errors, and the real Automation API on a machine without
+the Pulumi CLI."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.register_assert_rewrite("fake_stacks")
+from cli.output import UserError  # noqa: E402
+from cli.project import find_project  # noqa: E402
+from cli.stacks import seam as stacks  # noqa: E402
+from tests.cli.fake_stacks import ENV_TYPE, JOB_TYPE, child_urn, job_urn, jobs, urn, write_env  # noqa: E402
+
+
+def matches(pattern: str, candidate: str) -> bool:
+    """The engine's URN glob rule (pkg/resource/deploy: `**` any text, `*` any text without a
+    `:`), written out independently of the code under test."""
+    if "*" not in pattern:
+        return pattern == candidate
+    parts = [
+        "[^:]*".join(re.escape(piece) for piece in segment.split("*"))
+        for segment in pattern.split("**")
+    ]
+    return re.fullmatch(".*".join(parts), candidate) is not None
+
+
+def selected(targets, excludes, candidate):
+    return any(matches(t, candidate) for t in targets) and not any(
+        matches(e, candidate) for e in excludes
+    )
+
+
+TD = "aws:ecs/taskDefinition:TaskDefinition"
+ROLE = "aws:iam/role:Role"
+POLICY = "aws:iam/rolePolicy:RolePolicy"
+KNOWN = ["report", "report-daily", "cleanup", "reporter"]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "chosen"),
+    [
+        pytest.param(job_urn("dev", "report"), True, id="component"),
+        pytest.param(child_urn("dev", JOB_TYPE, TD, "report-task-definition"), True, id="child"),
+        pytest.param(
+            child_urn("dev", f"{JOB_TYPE}${ROLE}", POLICY, "report-task-role-policy"),
+            True,
+            id="grandchild",
+        ),
+        pytest.param(urn("dev", ENV_TYPE, "dev"), True, id="environment"),
+        pytest.param(
+            child_urn("dev", ENV_TYPE, "aws:ecs/cluster:Cluster", "dev-cluster"),
+            True,
+            id="environment-child",
+        ),  # fmt: skip
+        pytest.param(
+            "urn:pulumi:dev::scheduled-jobs::pulumi:pulumi:Stack::scheduled-jobs-dev",
+            True,
+            id="stack-outputs",
+        ),
+        pytest.param(job_urn("dev", "report-daily"), False, id="prefixed-job"),
+        pytest.param(
+            child_urn("dev", JOB_TYPE, TD, "report-daily-task-definition"),
+            False,
+            id="prefixed-job-child",
+        ),
+        pytest.param(job_urn("dev", "reporter"), False, id="longer-name"),
+        pytest.param(
+            child_urn("dev", JOB_TYPE, TD, "cleanup-task-definition"), False, id="other-job"
+        ),  # fmt: skip
+        pytest.param(
+            child_urn("prod", JOB_TYPE, TD, "report-task-definition"), False, id="other-stack"
+        ),  # fmt: skip
+    ],
+)
+def test_job_targets_select_the_job_and_its_environment(candidate, chosen):
+    targets, excludes = stacks.job_targets("dev", "scheduled-jobs", ["report"], KNOWN)
+    assert selected(targets, excludes, candidate) is chosen
+
+
+def test_job_targets_of_several_jobs():
+    targets, excludes = stacks.job_targets(
+        "dev", "scheduled-jobs", ["report", "report-daily"], KNOWN
+    )
+    assert excludes == []  # both prefixed jobs are wanted
+    assert selected(
+        targets, excludes, child_urn("dev", JOB_TYPE, TD, "report-daily-task-definition")
+    )
+    assert not selected(targets, excludes, job_urn("dev", "cleanup"))
+
+
+def test_descendants_follow_parents_exactly():
+    component = job_urn("dev", "a")
+    role = child_urn("dev", JOB_TYPE, ROLE, "a-role")
+    policy = child_urn("dev", f"{JOB_TYPE}${ROLE}", POLICY, "a-role-policy")
+    resources = [
+        {"urn": "root"},
+        {"urn": component, "parent": "root"},
+        {"urn": role, "parent": component},
+        {"urn": policy, "parent": role},
+        {"urn": job_urn("dev", "a-b"), "parent": "root"},
+    ]
+    assert stacks.descendants(resources, component) == [component, role, policy]
+    assert stacks.descendants(resources, job_urn("dev", "zzz")) == []
+
+
+@pytest.mark.parametrize(
+    ("stderr", "expected"),
+    [
+        pytest.param(
+            "error: the stack is currently locked by 1 lock(s). Either wait for the other "
+            "process(es) to end or delete the lock file with `pulumi cancel`.\n"
+            "  file:///s/.pulumi/locks/organization/p/dev/x.json: created by bo@laptop "
+            "(pid 77) at 2026-03-01T08:00:00Z\n",
+            "environment dev is locked by another update (started by bo@laptop, pid 77, at "
+            "2026-03-01T08:00:00Z)",
+            id="diy-backend",
+        ),
+        pytest.param(
+            "error: [409] Conflict: Another update is currently in progress.\n",
+            "environment dev is locked by another update",
+            id="pulumi-cloud",
+        ),
+    ],
+)
+def test_lock_message(stderr, expected):
+    error = stacks.lock_message("dev", stderr)
+    assert error.message == expected
+    assert "pulumi cancel --stack dev" in error.hint
+
+
+def test_error_lines_keep_pulumis_own_error_lines():
+    text = "Updating\n    error: one\n  error: two\n  error: one\n warning: w\n"
+    assert stacks.error_lines(text) == ["error: one", "error: two"]
+
+
+# --- the real Automation API, without the Pulumi CLI ------------------------------------------
+
+
+@pytest.fixture
+def no_pulumi_on_path(monkeypatch, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def test_real_automation_api_without_cli(no_pulumi_on_path, project_dir):
+    with pytest.raises(UserError) as raised:
+        stacks.pulumi_command()
+    assert raised.value.message == "the Pulumi CLI is not installed (no `pulumi` on PATH)"
+    assert "3.158.0" in raised.value.hint
+    project = find_project()
+    with pytest.raises(UserError, match="not installed"):
+        stacks.open_stack(project, "dev", env_vars={}, command=None, create=True)
+    with pytest.raises(UserError, match="not installed"):
+        stacks.list_stacks(project, env_vars={}, command=None)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["deploy", "--env", "dev", "--yes"], id="deploy"),
+        pytest.param(["package", "--env", "dev"], id="package"),
+        pytest.param(["destroy", "--env", "dev", "--yes"], id="destroy"),
+        pytest.param(["delete", "report", "--env", "dev", "--yes"], id="delete"),
+        pytest.param(["env", "init", "qa", "--region", "us-east-1"], id="env-init"),
+        pytest.param(["env", "ls"], id="env-ls"),
+    ],
+)
+def test_every_stack_command_says_what_to_install(no_pulumi_on_path, project_dir, argv):
+    write_env(project_dir, "dev")
+    out = jobs(*argv)
+    assert out.exit_code == 1
+    assert "error: the Pulumi CLI is not installed (no `pulumi` on PATH)" in out.stderr
+    assert "get.pulumi.com" in out.stderr
+    assert "Traceback" not in out.output
+
+
+def test_too_old_cli_through_the_sdk_check(automation):
+    automation.cli_version = "3.150.2"
+    with pytest.raises(UserError) as raised:
+        stacks.pulumi_command()
+    assert "minimum CLI version requirement is 3.158.0" in raised.value.message
+    assert "3.150.2" in raised.value.message
+
+
+def test_major_version_mismatch(automation):
+    automation.cli_version = "4.0.0"
+    with pytest.raises(UserError, match="Major version mismatch"):
+        stacks.pulumi_command()
+
+
+def test_preview_without_a_summary_is_one_message(automation):
+    with (
+        pytest.raises(UserError, match="stopped without a summary"),
+        stacks.pulumi_errors("dev", action="preview"),
+    ):
+        raise RuntimeError("summary event never found")
+    with pytest.raises(RuntimeError, match="a bug"), stacks.pulumi_errors("dev"):
+        raise RuntimeError("a bug")

@@ -1,0 +1,222 @@
+import textwrap
+
+import botocore.session
+import pytest
+from botocore.validate import ParamValidator
+
+from components.convert.container_definitions import (
+    ContainerContext,
+    container_definitions,
+    exports_used,
+    secret_reads,
+)
+from components.manifest.load import load_manifest_text
+
+CTX = ContainerContext(
+    app="demo",
+    env="dev",
+    region="us-east-1",
+    account="123456789012",
+    partition="aws",
+    log_group="/copilot/demo-dev-report",
+    images={"report": "repo/report@sha256:abc", "proxy": "nginx:stable"},
+    exports={"shared-db-secret": "arn:aws:secretsmanager:us-east-1:1:secret:db-Ab12Cd",
+             "shared-url": "https://example.com"},
+    env_files={"report": "arn:aws:s3:::bucket/manual/env-files/a.env/123.env"},
+)  # fmt: skip
+
+
+def job(body: str):
+    head = "name: report\ntype: Scheduled Job\non:\n  schedule: '@daily'\n"
+    return load_manifest_text(head + textwrap.dedent(body), "dev", app="demo", environ={})
+
+
+def main(body: str) -> dict:
+    return container_definitions(job(body), CTX)[0]
+
+
+def test_minimal_main_container():
+    assert main("image:\n  location: x\n") == {
+        "name": "report",
+        "image": "repo/report@sha256:abc",
+        "essential": True,
+        "environment": [
+            {"name": "COPILOT_APPLICATION_NAME", "value": "demo"},
+            {"name": "COPILOT_ENVIRONMENT_NAME", "value": "dev"},
+            {"name": "COPILOT_SERVICE_NAME", "value": "report"},
+        ],
+        "environmentFiles": [
+            {"value": "arn:aws:s3:::bucket/manual/env-files/a.env/123.env", "type": "s3"}
+        ],
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-region": "us-east-1",
+                "awslogs-group": "/copilot/demo-dev-report",
+                "awslogs-stream-prefix": "copilot",
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "body, key, expected",
+    [
+        pytest.param("command: echo 'a b'\n", "command", ["echo", "a b"], id="command-shell-split"),
+        pytest.param("entrypoint: [sh, -c]\n", "entryPoint", ["sh", "-c"], id="entrypoint-list"),
+        pytest.param(
+            "variables:\n  A: '1'\n  URL:\n    from_cfn: shared-url\n",
+            "environment",
+            [{"name": "A", "value": "1"}, {"name": "URL", "value": "https://example.com"}],
+            id="variables-plain-and-from-cfn",
+        ),
+        pytest.param(
+            "secrets:\n  P: /demo/p\n  S:\n    secretsmanager: demo/s\n  C:\n    from_cfn: "
+            "shared-db-secret\n",
+            "secrets",
+            [
+                {"name": "P", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/demo/p"},
+                {"name": "S",
+                 "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/s"},
+                {"name": "C", "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:db-Ab12Cd"},
+            ],
+            id="secrets-become-arns",
+        ),
+        pytest.param(
+            "storage:\n  readonly_fs: true\n", "readonlyRootFilesystem", True, id="readonly-fs"
+        ),
+        pytest.param(
+            "image:\n  location: x\n  labels:\n    team: data\n",
+            "dockerLabels",
+            {"team": "data"},
+            id="labels",
+        ),
+        pytest.param(
+            "image:\n  location: x\n  credentials: arn:aws:secretsmanager:us-east-1:1:secret:c\n",
+            "repositoryCredentials",
+            {"credentialsParameter": "arn:aws:secretsmanager:us-east-1:1:secret:c"},
+            id="repository-credentials",
+        ),
+        pytest.param(
+            "image:\n  location: x\n  healthcheck:\n    command: [CMD, true]\n",
+            "healthCheck",
+            {"command": ["CMD", "true"], "interval": 10, "retries": 2, "timeout": 5,
+             "startPeriod": 0},
+            id="healthcheck-copilot-defaults",
+        ),
+        pytest.param(
+            "storage:\n  volumes:\n    tmp:\n      path: /tmp/x\n      efs: false\n",
+            "mountPoints",
+            [{"sourceVolume": "tmp", "containerPath": "/tmp/x", "readOnly": True}],
+            id="scratch-volume-read-only-by-default",
+        ),
+    ],
+)  # fmt: skip
+def test_main_container_fields(body, key, expected):
+    if "image:" not in body:
+        body = "image:\n  location: x\n" + body
+    container = main(body)
+    if key == "environment":
+        assert container[key][3:] == expected  # after the three Copilot variables
+    else:
+        assert container[key] == expected
+
+
+def test_sidecar_fields():
+    containers = container_definitions(
+        job(
+            """\
+            image:
+              location: x
+              depends_on: {proxy: healthy}
+            sidecars:
+              proxy:
+                image: nginx:stable
+                port: 8080/udp
+                essential: false
+                variables: {A: b}
+                secrets: {T: token}
+                depends_on: {init: complete}
+                healthcheck: {command: [CMD, "true"]}
+              init: {image: busybox, essential: false}
+            """
+        ),
+        ContainerContext(**{**CTX.__dict__, "images": {**CTX.images, "init": "busybox"}}),
+    )
+    main_container, proxy, _ = containers
+    assert main_container["dependsOn"] == [{"containerName": "proxy", "condition": "HEALTHY"}]
+    assert proxy["name"] == "proxy"
+    assert proxy["image"] == "nginx:stable"
+    assert proxy["essential"] is False
+    assert proxy["portMappings"] == [{"containerPort": 8080, "protocol": "udp"}]
+    assert proxy["environment"][-1] == {"name": "A", "value": "b"}
+    assert proxy["secrets"] == [
+        {"name": "T", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/token"}
+    ]
+    assert proxy["dependsOn"] == [{"containerName": "init", "condition": "COMPLETE"}]
+    assert proxy["logConfiguration"] == main_container["logConfiguration"]
+
+
+def test_secret_reads_cover_every_reference():
+    containers = container_definitions(
+        job(
+            """\
+            image:
+              location: x
+              credentials: arn:aws:secretsmanager:us-east-1:1:secret:creds
+            secrets: {P: p, S: {secretsmanager: "db:password::"}}
+            """
+        ),
+        CTX,
+    )
+    reads = secret_reads(containers)
+    assert reads.ssm_parameter_arns == ("arn:aws:ssm:us-east-1:123456789012:parameter/p",)
+    assert reads.secret_arns == (
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????",
+        "arn:aws:secretsmanager:us-east-1:1:secret:creds-??????",
+    )
+
+
+def test_exports_used_lists_every_from_cfn():
+    parsed = job(
+        """\
+        image: {location: x}
+        variables: {A: {from_cfn: one}}
+        secrets: {B: {from_cfn: two}}
+        network: {vpc: {security_groups: [{from_cfn: three}, sg-1]}}
+        """
+    )
+    assert exports_used(parsed) == ["one", "three", "two"]
+
+
+def test_register_task_definition_payload_is_valid_for_botocore():
+    containers = container_definitions(
+        job(
+            """\
+            image:
+              location: x
+              healthcheck: {command: [CMD, "true"]}
+            secrets: {P: p}
+            storage: {volumes: {tmp: {path: /tmp/x, efs: false}}}
+            sidecars:
+              proxy: {image: nginx, port: 80, mount_points: [{source_volume: tmp, path: /y}]}
+            """
+        ),
+        CTX,
+    )
+    model = botocore.session.get_session().get_service_model("ecs")
+    payload = {
+        "family": "demo-dev-report",
+        "containerDefinitions": containers,
+        "volumes": [{"name": "tmp"}],
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256",
+        "memory": "512",
+    }
+    shape = model.operation_model("RegisterTaskDefinition").input_shape
+    report = ParamValidator().validate(payload, shape)
+    assert not report.has_errors(), report.generate_report()
+    # The check is real: a misspelt key is caught.
+    containers[0]["entrypoint"] = ["x"]
+    assert ParamValidator().validate(payload, shape).has_errors()

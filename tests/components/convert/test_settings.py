@@ -1,0 +1,61 @@
+import pytest
+
+from components.convert.settings import EnvironmentSettings, settings_from_config
+from components.errors import ManifestError
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        pytest.param({}, EnvironmentSettings(env="dev"), id="no-stack-file-defaults"),
+        pytest.param(
+            {
+                "aws:region": "eu-west-1",
+                "scheduled-jobs:app": "shop",
+                "scheduled-jobs:cluster": "arn:aws:ecs:eu-west-1:1:cluster/shared",
+                "scheduled-jobs:subnets": ["subnet-a", "subnet-b"],
+                "scheduled-jobs:privateSubnets": ["subnet-p"],
+                "scheduled-jobs:securityGroups": ["sg-1"],
+                "scheduled-jobs:tags": {"team": "data"},
+                "scheduled-jobs:excludedJobs": ["old"],
+                "other:key": "ignored",
+            },
+            EnvironmentSettings(
+                env="dev",
+                app="shop",
+                region="eu-west-1",
+                cluster="arn:aws:ecs:eu-west-1:1:cluster/shared",
+                subnets=("subnet-a", "subnet-b"),
+                private_subnets=("subnet-p",),
+                security_groups=("sg-1",),
+                tags={"team": "data"},
+                excluded_jobs=frozenset({"old"}),
+            ),
+            id="every-key",
+        ),
+        pytest.param(
+            {"scheduled-jobs:subnets": "subnet-a, subnet-b"},
+            EnvironmentSettings(env="dev", subnets=("subnet-a", "subnet-b")),
+            id="comma-separated-list",
+        ),
+    ],
+)
+def test_settings_from_config(values, expected):
+    assert settings_from_config("dev", values) == expected
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        pytest.param({"scheduled-jobs:subnets": [1, 2]}, "scheduled-jobs:subnets", id="list-ints"),
+        pytest.param({"scheduled-jobs:tags": ["a"]}, "scheduled-jobs:tags", id="tags-not-map"),
+        pytest.param({"scheduled-jobs:cluster": ["a"]}, "scheduled-jobs:cluster", id="cluster"),
+    ],
+)
+def test_wrong_shapes_name_the_key(values, field):
+    with pytest.raises(ManifestError, match=field):
+        settings_from_config("dev", values)
+
+
+def test_default_app_comes_from_the_project():
+    assert settings_from_config("dev", {}, default_app="shop").app == "shop"
