@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import hashlib
 
-TAG_APP = "copilot-application"
-TAG_ENV = "copilot-environment"
-TAG_JOB = "copilot-service"
-
-# Copilot writes container logs with this awslogs stream prefix: streams are
-# `copilot/<container>/<task id>`; Step Functions execution logs start with `states/`.
-LOG_STREAM_PREFIX = "copilot"
-
-# Key in a state machine execution's input that carries a manual run's overrides:
-# {"overrides": {"command": ["sh", "-c", "..."], "environment": [{"name": "K", "value": "V"}]}}.
-# Both inner keys are optional. Scheduled runs get the EventBridge event, which has no such key.
-OVERRIDES_KEY = "overrides"
+from components.contract import (  # noqa: F401 - re-exported names
+    LOG_STREAM_PREFIX,
+    OVERRIDES_KEY,
+    TAG_APP,
+    TAG_ENV,
+    TAG_JOB,
+)
 
 # Length limits of the AWS names built from `{app}-{env}-{job}`.
 MAX_STATE_MACHINE_NAME = 80
