@@ -1,27 +1,20 @@
 """The `Environment` component: what every job of one environment shares.
 
-A cluster (the stack's `scheduled-jobs:cluster`, or one created for the environment), the
-subnets tasks run in (the stack's, or the default VPC's), security groups (the stack's, or an
-egress-only group created for the environment) and, when some job has an `env_file`, a private
-bucket the files are uploaded to.
+Its resources come from `components.convert.environment.environment_plan` (a cluster, the
+subnets, an egress-only security group, an artifacts bucket: see there); this module only
+registers them and exposes the values jobs need as Outputs.
 """
 
 from __future__ import annotations
 
 import pulumi
-import pulumi_aws as aws
 
+from components.contract import ENVIRONMENT_TOKEN
+from components.convert.environment import environment_plan, environment_resource_names
 from components.convert.settings import EnvironmentSettings
-from components.convert.tags import environment_tags
+from components.resources.wiring import Wiring
 
-TOKEN = "scheduled-jobs:index:Environment"
-# Children are named `<env>-<role>`; these are all the roles there are.
-CHILD_ROLES = ("cluster", "security-group", "artifacts", "artifacts-public-access")
-
-
-def environment_resource_names(env: str) -> set[str]:
-    """Logical names the Environment component of `env` may register (itself included)."""
-    return {env, *(f"{env}-{role}" for role in CHILD_ROLES)}
+__all__ = ["Environment", "environment_resource_names"]
 
 
 class Environment(pulumi.ComponentResource):
@@ -44,81 +37,22 @@ class Environment(pulumi.ComponentResource):
         needs_artifacts_bucket: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = environment_tags(settings.app, settings.env, settings.tags)
+        super().__init__(ENVIRONMENT_TOKEN, name, None, opts)
         self.settings = settings
+        plan = environment_plan(name, settings, needs_artifacts_bucket=needs_artifacts_bucket)
+        wiring = Wiring({name: self})
+        wiring.register(plan.resources)
 
-        if settings.cluster:
-            self.cluster_arn = pulumi.Output.from_input(settings.cluster)
-        else:
-            cluster = aws.ecs.Cluster(
-                f"{name}-cluster",
-                name=f"{settings.app}-{settings.env}",
-                settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-                tags=tags,
-                opts=child,
-            )
-            self.cluster_arn = cluster.arn
+        def output(value) -> pulumi.Output:
+            return pulumi.Output.from_input(wiring.value(value))
 
-        if settings.subnets:
-            self.public_subnets = pulumi.Output.from_input(list(settings.subnets))
-        elif settings.private_subnets:
-            self.public_subnets = pulumi.Output.from_input([])
-        else:
-            vpc = aws.ec2.get_vpc_output(default=True, opts=pulumi.InvokeOptions(parent=self))
-            subnets = aws.ec2.get_subnets_output(
-                filters=[
-                    aws.ec2.GetSubnetsFilterArgs(name="vpc-id", values=[vpc.id]),
-                    aws.ec2.GetSubnetsFilterArgs(name="default-for-az", values=["true"]),
-                ],
-                opts=pulumi.InvokeOptions(parent=self),
-            )
-            self.public_subnets = subnets.ids.apply(sorted)
-        self.private_subnets = pulumi.Output.from_input(list(settings.private_subnets))
-
-        if settings.security_groups:
-            self.security_groups = pulumi.Output.from_input(list(settings.security_groups))
-        else:
-            group = aws.ec2.SecurityGroup(
-                f"{name}-security-group",
-                description=f"Egress only, for the scheduled jobs of {settings.app}-{settings.env}",
-                vpc_id=self._vpc_id(settings),
-                egress=[
-                    aws.ec2.SecurityGroupEgressArgs(
-                        description="Jobs reach anything; nothing reaches them",
-                        protocol="-1",
-                        from_port=0,
-                        to_port=0,
-                        cidr_blocks=["0.0.0.0/0"],
-                        ipv6_cidr_blocks=["::/0"],
-                    )
-                ],
-                tags={**tags, "Name": f"{settings.app}-{settings.env}-jobs"},
-                opts=child,
-            )
-            self.security_groups = group.id.apply(lambda gid: [gid])
-
-        self.artifacts_bucket = None
-        if needs_artifacts_bucket:
-            bucket = aws.s3.Bucket(
-                f"{name}-artifacts",
-                # Holds only files generated from the manifests, so destroying may empty it.
-                force_destroy=True,
-                tags=tags,
-                opts=child,
-            )
-            aws.s3.BucketPublicAccessBlock(
-                f"{name}-artifacts-public-access",
-                bucket=bucket.id,
-                block_public_acls=True,
-                block_public_policy=True,
-                ignore_public_acls=True,
-                restrict_public_buckets=True,
-                opts=child,
-            )
-            self.artifacts_bucket = bucket.bucket
-
+        self.cluster_arn = output(plan.cluster_arn)
+        self.public_subnets = output(plan.public_subnets)
+        self.private_subnets = output(plan.private_subnets)
+        self.security_groups = output(plan.security_groups)
+        self.artifacts_bucket = (
+            None if plan.artifacts_bucket is None else output(plan.artifacts_bucket)
+        )
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -127,10 +61,3 @@ class Environment(pulumi.ComponentResource):
                 "security_groups": self.security_groups,
             }
         )
-
-    def _vpc_id(self, settings: EnvironmentSettings) -> pulumi.Output[str]:
-        invoke = pulumi.InvokeOptions(parent=self)
-        first = (settings.subnets or settings.private_subnets or (None,))[0]
-        if first is None:
-            return aws.ec2.get_vpc_output(default=True, opts=invoke).id
-        return aws.ec2.get_subnet_output(id=first, opts=invoke).vpc_id

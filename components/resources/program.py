@@ -6,7 +6,6 @@ through the Automation API, so the three never disagree.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -19,46 +18,10 @@ from components.convert.settings import (
     config_values_from_pulumi,
     settings_from_config,
 )
-from components.errors import ManifestError
-from components.manifest.load import load_manifest
-from components.manifest.model import Job
+from components.manifest.project import load_jobs
 from components.resources.environment import Environment
-from components.resources.scheduled_job import IMAGE_TAG_VARIABLE, ScheduledJob, ScheduledJobArgs
-
-MANIFESTS = "manifests"
-MANIFEST_FILE = "manifest.yml"
-
-
-def manifest_paths(root: Path) -> dict[str, Path]:
-    """Job name (its folder) -> manifest path, sorted by name."""
-    folder = root / MANIFESTS
-    if not folder.is_dir():
-        return {}
-    paths = sorted(folder.glob(f"*/{MANIFEST_FILE}"))
-    return {path.parent.name: path for path in paths if path.is_file()}
-
-
-def load_jobs(
-    root: Path,
-    settings: EnvironmentSettings,
-    only: Sequence[str] | None = None,
-    manifests: Mapping[str, Path] | None = None,
-) -> list[Job]:
-    """The merged manifests of the environment, minus `excludedJobs`; every manifest's
-    problems are reported together."""
-    jobs: list[Job] = []
-    problems = []
-    paths = manifest_paths(root) if manifests is None else manifests
-    for name, path in paths.items():
-        if name in settings.excluded_jobs or (only is not None and name not in only):
-            continue
-        try:
-            jobs.append(load_manifest(path, settings.env, app=settings.app, root=root))
-        except ManifestError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ManifestError(problems)
-    return jobs
+from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+from components.tools.image_tag import image_tag
 
 
 def stack_settings() -> EnvironmentSettings:
@@ -77,7 +40,14 @@ def run(
     project's `manifests/<job>/manifest.yml` files (job name -> path)."""
     root = (root or Path.cwd()).resolve()
     settings = stack_settings()
-    jobs = load_jobs(root, settings, only, manifests)
+    jobs = load_jobs(
+        root,
+        env=settings.env,
+        app=settings.app,
+        excluded=settings.excluded_jobs,
+        only=only,
+        manifests=manifests,
+    )
     environment = Environment(
         settings.env,
         settings,
@@ -88,21 +58,15 @@ def run(
     # One lookup for every job, instead of one per job; blocking, so that the account is a
     # plain value and the documents built from it need no Outputs.
     account = aws.get_caller_identity().account_id
-    image_tag = None
+    tag = None
     if any(job.image.build or any(s.image.build for s in job.sidecars.values()) for job in jobs):
-        image_tag = os.environ.get(IMAGE_TAG_VARIABLE) or _default_image_tag(root)
+        tag = image_tag(root)
     built: dict[str, ScheduledJob] = {}
     for job in jobs:
         args = ScheduledJobArgs.in_environment(
-            job, environment, root=root, image_tag=image_tag, account=account
+            job, environment, root=root, image_tag=tag, account=account
         )
         component = ScheduledJob(job.name, args)
         pulumi.export(job.name, {**component.outputs(), "cluster_arn": environment.cluster_arn})
         built[job.name] = component
     return built
-
-
-def _default_image_tag(root: Path) -> str:
-    from components.tools.image_tag import default_image_tag
-
-    return default_image_tag(root)

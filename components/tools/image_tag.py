@@ -12,10 +12,18 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from components.contract import IMAGE_TAG_VARIABLE
+
 # Never part of a build context worth hashing: VCS data, caches, local state.
 SKIP_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".pulumi-state", ".pytest_cache"}
 DIGEST_PREFIX = "sha-"
 DIGEST_LENGTH = 12
+
+
+def image_tag(root: Path) -> str:
+    """The tag of the images a deploy builds: $SCHEDULED_JOBS_IMAGE_TAG when set, else the
+    default (`default_image_tag`)."""
+    return os.environ.get(IMAGE_TAG_VARIABLE) or default_image_tag(root)
 
 
 def _git(root: Path, *args: str) -> str | None:

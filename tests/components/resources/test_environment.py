@@ -9,7 +9,7 @@ def render_environment(settings: EnvironmentSettings, needs_bucket=False):
     import pulumi
 
     from components.resources.environment import Environment
-    from components.tools.render import render
+    from components.tools.mocked import render
 
     seen = {}
 

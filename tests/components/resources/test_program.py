@@ -23,7 +23,7 @@ def run_program(root: Path, config=None, only=None):
     import pulumi
 
     from components.resources import program
-    from components.tools.render import render
+    from components.tools.mocked import render
 
     outputs = {}
 

@@ -142,7 +142,8 @@ def test_logical_names_are_unique_across_a_render_of_every_job(render_testdata):
 def test_two_manifests_with_one_name_are_refused(tmp_path):
 
     from components.resources import program
-    from components.tools.render import DuplicateResourceError, render
+    from components.tools.mocked import render
+    from components.tools.render import DuplicateResourceError
 
     testdata = TESTDATA
     copy = tmp_path / "copy.yml"
@@ -550,7 +551,7 @@ def test_library_use_without_the_program():
     # because plain `pytest` resolves the top-level `components` to tests/components.
     from components.manifest.load import load_manifest
     from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
-    from components.tools.render import render
+    from components.tools.mocked import render
 
     testdata = TESTDATA
     seen = {}
@@ -591,7 +592,7 @@ def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_pa
     """from_cfn (variables, secrets, security groups) and placement by subnet tags are looked
     up through AWS data sources; under the mocks they read back as placeholders."""
     from components.resources import program
-    from components.tools.render import render
+    from components.tools.mocked import render
 
     manifest = tmp_path / "imports.yml"
     manifest.write_text(
@@ -635,7 +636,7 @@ def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_pa
 )
 def test_deny_default_security_groups(tmp_path, deny_default, expected):
     from components.resources import program
-    from components.tools.render import render
+    from components.tools.mocked import render
 
     manifest = tmp_path / "net.yml"
     manifest.write_text(
@@ -655,33 +656,3 @@ def test_deny_default_security_groups(tmp_path, deny_default, expected):
         "NetworkConfiguration"
     ]["AwsvpcConfiguration"]
     assert network["SecurityGroups"] == expected
-
-
-# ------------------------------------------------------------------ plain or Output
-
-
-def _output(value):
-    import pulumi
-
-    return pulumi.Output.from_input(value)
-
-
-@pytest.mark.parametrize(
-    "make_value, known",
-    [
-        pytest.param(lambda: "123456789012", True, id="string"),
-        pytest.param(lambda: ["subnet-a", "subnet-b"], True, id="list-of-strings"),
-        pytest.param(lambda: {"a": [{"b": "c"}]}, True, id="nested-dict"),
-        pytest.param(lambda: _output("x"), False, id="output"),
-        pytest.param(lambda: ["subnet-a", _output("subnet-b")], False, id="output-in-list"),
-        pytest.param(lambda: {"a": [_output("b")]}, False, id="output-deep-in-dict"),
-    ],
-)
-def test_only_values_without_outputs_are_used_directly(make_value, known):
-    from components.resources.scheduled_job import _combine, _known
-
-    value = make_value()
-    assert _known(value) is known
-    combined = _combine([value], lambda v: v[0])
-    # Known values are used as they are, without the SDK's Output machinery.
-    assert (combined is value) is known

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from components.tools.mocked import _plain
 from components.tools.render import (
     DuplicateResourceError,
-    _plain,
     check_unique,
     group_by_owner,
     job_summary,
@@ -113,31 +113,17 @@ def project(tmp_path, monkeypatch):
 SETTINGS = dict(project="scheduled-jobs", stack="dev", config={}, region="us-east-1")
 
 
-@pytest.fixture(params=["fork", "spawn"])
-def start(request, monkeypatch):
-    """Run the test with forked workers (Linux) and with fresh-interpreter ones (elsewhere)."""
-    from components.tools import render
-
-    if request.param == "fork" and not render._can_fork():
-        pytest.skip("no fork on this platform")
-    if request.param == "spawn":
-        monkeypatch.setattr(render, "_can_fork", lambda: False)
-    return request.param
-
-
-@pytest.mark.parametrize("workers", [2, 3])
-def test_workers_render_exactly_what_one_process_renders(project, start, workers):
+def test_a_project_renders_every_job_and_the_environment_once(project):
     from components.tools.render import render_jobs
 
     jobs = sorted(p.name for p in (project / "manifests").iterdir())
-    serial = render_jobs(project, jobs, workers=1, **SETTINGS)
-    parallel = render_jobs(project, jobs, workers=workers, **SETTINGS)
-    assert parallel == serial
-    # The environment (and its bucket, needed by one worker's job only) appears once.
-    assert [r["name"] for r in parallel].count("dev-artifacts") == 1
+    resources = render_jobs(project, jobs, **SETTINGS)
+    components = [r["name"] for r in resources if r["type"].startswith("scheduled-jobs:")]
+    assert components == sorted(["dev", *jobs])
+    assert [r["name"] for r in resources].count("dev-artifacts") == 1
 
 
-def test_worker_problems_reach_the_caller(project, start):
+def test_every_job_problem_reaches_the_caller_in_job_order(project):
     from components.errors import ManifestError
     from components.tools.render import render_jobs
 
@@ -145,59 +131,29 @@ def test_worker_problems_reach_the_caller(project, start):
         path = project / "manifests" / job / "manifest.yml"
         path.write_text(path.read_text() + "cpu: 3\n")
     with pytest.raises(ManifestError) as caught:
-        # Shares: [minimal, arm-job] here, [secrets-job] in the worker; problems in job order.
-        render_jobs(project, ["minimal", "arm-job", "secrets-job"], workers=2, **SETTINGS)
+        render_jobs(project, ["minimal", "arm-job", "secrets-job"], **SETTINGS)
     files = [p.file for p in caught.value.problems]
     assert [Path(f).parent.name for f in dict.fromkeys(files)] == ["minimal", "secrets-job"]
 
 
-def test_a_crashed_forked_worker_is_an_error_with_its_traceback(project, monkeypatch):
-    from components.tools import render
+def test_excluded_jobs_are_not_rendered(project):
+    from components.tools.render import render_jobs
 
-    if not render._can_fork():
-        pytest.skip("no fork on this platform")
-    real = render._render_chunk
-
-    def crash_in_worker(request):
-        if "secrets-job" in request["jobs"]:
-            raise RuntimeError("boom in the worker")
-        return real(request)
-
-    monkeypatch.setattr(render, "_render_chunk", crash_in_worker)
-    with pytest.raises(RuntimeError, match="(?s)render worker failed.*boom in the worker"):
-        render.render_jobs(project, ["minimal", "secrets-job"], workers=2, **SETTINGS)
+    settings = {**SETTINGS, "config": {"scheduled-jobs:excludedJobs": "minimal,arm-job"}}
+    names = {r["name"] for r in render_jobs(project, ["minimal", "arm-job", "migrate"], **settings)}
+    assert "migrate" in names and "minimal" not in names and "arm-job" not in names
 
 
-@pytest.mark.parametrize(
-    "config, ec2",
-    [
-        pytest.param({}, True, id="default-vpc"),
-        pytest.param({"scheduled-jobs:subnets": ["subnet-1"]}, True, id="own-subnets-no-groups"),
-        pytest.param(
-            {"scheduled-jobs:subnets": ["subnet-1"], "scheduled-jobs:securityGroups": ["sg-1"]},
-            False,
-            id="own-network",
-        ),
-    ],
-)
-def test_ec2_is_loaded_before_forking_only_when_the_environment_needs_it(config, ec2, tmp_path):
-    from components.tools.render import _shared_modules
+def test_the_render_imports_no_pulumi(project):
+    import subprocess
+    import sys
 
-    assert ("pulumi_aws.ec2" in _shared_modules("dev", config, tmp_path, [])) is ec2
-
-
-@pytest.mark.parametrize(
-    "image, docker",
-    [
-        pytest.param("build: Dockerfile", True, id="a-job-builds"),
-        pytest.param("location: busybox", False, id="no-job-builds"),
-    ],
-)
-def test_docker_is_loaded_before_forking_only_when_a_job_builds(image, docker, tmp_path):
-    from components.tools.render import _shared_modules
-
-    manifest = tmp_path / "manifests" / "one" / "manifest.yml"
-    manifest.parent.mkdir(parents=True)
-    manifest.write_text(f"name: one\nimage:\n  {image}\n")
-    modules = _shared_modules("dev", {}, tmp_path, ["one"])
-    assert ("pulumi_docker" in modules) is docker
+    code = (
+        "import sys; from pathlib import Path; from components.tools.render import render_jobs; "
+        f"render_jobs(Path({str(project)!r}), ['minimal', 'env-file-job'], project='p', "
+        "stack='dev', config={}, region='us-east-1'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pulumi', 'pulumi_aws', 'pulumi_docker', 'boto3', 'botocore')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,145 @@
+"""What every job of one environment shares, as plan data (components/convert/plan.py).
+
+A cluster (the stack's `cluster` setting, or one created for the environment), the subnets
+tasks run in (the stack's, or the default VPC's), security groups (the stack's, or an
+egress-only group created for the environment) and, when some job has an `env_file`, a private
+bucket the files are uploaded to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from components.contract import ENVIRONMENT_TOKEN
+from components.convert.plan import Out, Resource, derive
+from components.convert.settings import EnvironmentSettings
+from components.convert.tags import environment_tags
+
+GET_VPC = "aws:ec2/getVpc:getVpc"
+GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
+GET_SUBNETS = "aws:ec2/getSubnets:getSubnets"
+
+# Children are named `<env>-<role>`; these are all the roles a resource can have.
+CHILD_ROLES = ("cluster", "security-group", "artifacts", "artifacts-public-access")
+
+
+def environment_resource_names(env: str) -> set[str]:
+    """Logical names the Environment component of `env` may register (itself included)."""
+    return {env, *(f"{env}-{role}" for role in CHILD_ROLES)}
+
+
+@dataclass(frozen=True)
+class EnvironmentPlan:
+    resources: list[Resource]
+    cluster_arn: Any
+    public_subnets: Any
+    private_subnets: Any
+    security_groups: Any
+    artifacts_bucket: Any  # None when no job has an env file
+
+
+def environment_plan(
+    name: str, settings: EnvironmentSettings, *, needs_artifacts_bucket: bool = False
+) -> EnvironmentPlan:
+    tags = environment_tags(settings.app, settings.env, settings.tags)
+    resources = [Resource(ENVIRONMENT_TOKEN, name, {})]
+
+    def add(role: str, type_: str, inputs: dict, *, lookup: bool = False) -> str:
+        child = f"{name}-{role}"
+        resources.append(Resource(type_, child, inputs, parent=name, lookup=lookup))
+        return child
+
+    if settings.cluster:
+        cluster_arn: Any = settings.cluster
+    else:
+        cluster = add(
+            "cluster",
+            "aws:ecs/cluster:Cluster",
+            {
+                "name": f"{settings.app}-{settings.env}",
+                "settings": [{"name": "containerInsights", "value": "enabled"}],
+                "tags": tags,
+            },
+        )
+        cluster_arn = Out(cluster, "arn")
+
+    default_vpc = None
+    if settings.subnets:
+        public_subnets: Any = list(settings.subnets)
+    elif settings.private_subnets:
+        public_subnets = []
+    else:
+        default_vpc = Out(add("default-vpc", GET_VPC, {"default": True}, lookup=True), "id")
+        found = add(
+            "default-subnets",
+            GET_SUBNETS,
+            {
+                "filters": [
+                    {"name": "vpc-id", "values": [default_vpc]},
+                    {"name": "default-for-az", "values": ["true"]},
+                ]
+            },
+            lookup=True,
+        )
+        public_subnets = derive(lambda ids: sorted(ids), ids=Out(found, "ids"))
+
+    if settings.security_groups:
+        security_groups: Any = list(settings.security_groups)
+    else:
+        first = (settings.subnets or settings.private_subnets or (None,))[0]
+        if first is not None:
+            vpc_id = Out(add("subnet", GET_SUBNET, {"id": first}, lookup=True), "vpcId")
+        else:
+            vpc_id = Out(add("vpc", GET_VPC, {"default": True}, lookup=True), "id")
+        group = add(
+            "security-group",
+            "aws:ec2/securityGroup:SecurityGroup",
+            {
+                "description": f"Egress only, for the scheduled jobs of "
+                f"{settings.app}-{settings.env}",
+                "vpcId": vpc_id,
+                "egress": [
+                    {
+                        "description": "Jobs reach anything; nothing reaches them",
+                        "protocol": "-1",
+                        "fromPort": 0,
+                        "toPort": 0,
+                        "cidrBlocks": ["0.0.0.0/0"],
+                        "ipv6CidrBlocks": ["::/0"],
+                    }
+                ],
+                "tags": {**tags, "Name": f"{settings.app}-{settings.env}-jobs"},
+            },
+        )
+        security_groups = derive(lambda gid: [gid], gid=Out(group, "id"))
+
+    artifacts_bucket = None
+    if needs_artifacts_bucket:
+        bucket = add(
+            "artifacts",
+            "aws:s3/bucket:Bucket",
+            # Holds only files generated from the manifests, so destroying may empty it.
+            {"forceDestroy": True, "tags": tags},
+        )
+        add(
+            "artifacts-public-access",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            {
+                "bucket": Out(bucket, "id"),
+                "blockPublicAcls": True,
+                "blockPublicPolicy": True,
+                "ignorePublicAcls": True,
+                "restrictPublicBuckets": True,
+            },
+        )
+        artifacts_bucket = Out(bucket, "bucket")
+
+    return EnvironmentPlan(
+        resources=resources,
+        cluster_arn=cluster_arn,
+        public_subnets=public_subnets,
+        private_subnets=list(settings.private_subnets),
+        security_groups=security_groups,
+        artifacts_bucket=artifacts_bucket,
+    )

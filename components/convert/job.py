@@ -1,0 +1,505 @@
+"""Every resource of one job, as plan data (components/convert/plan.py).
+
+`job_plan` is the whole ScheduledJob: its log group, image repository and images, env files,
+the four roles with their policies, the task definition, the state machine and the schedule.
+The component registers exactly these; `jobs render` prints them. Children are named
+`<name>-<role>` and parented to the component `<name>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
+from components.convert import arns, naming, policies
+from components.convert.container_definitions import (
+    ContainerContext,
+    container_definitions,
+    exports_used,
+    secret_reads,
+)
+from components.convert.plan import FileAsset, Out, Resource, derive, without_none
+from components.convert.state_machine import RunTaskSpec, definition_json
+from components.convert.tags import resource_tags
+from components.convert.task_definition import task_definition_inputs
+from components.errors import ManifestError, Problem
+from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
+from components.manifest.rules import build_paths
+
+# Images kept in a job's repository; older ones expire (task definitions pin digests, so only
+# revisions this far back become unrunnable).
+KEEP_IMAGES = 30
+# EventBridge needs an expression even on a disabled rule; it never fires.
+DISABLED_SCHEDULE_EXPRESSION = "rate(5 minutes)"
+
+ECR_TOKEN = "aws:ecr/getAuthorizationToken:getAuthorizationToken"
+GET_EXPORT = "aws:cloudformation/getExport:getExport"
+GET_SUBNETS = "aws:ec2/getSubnets:getSubnets"
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """Where a job runs. `cluster`, `subnets`, `security_groups` and `artifacts_bucket` may be
+    values known only later (plan.Out, or whatever the wiring passes); the rest is plain."""
+
+    name: str  # the component's logical name; children are `<name>-<role>`
+    app: str
+    env: str
+    region: str
+    account: str
+    cluster: Any  # name or ARN
+    subnets: Any
+    security_groups: Any = ()  # the environment's groups; the manifest's come after them
+    assign_public_ip: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+    image_tag: str | None = None  # needed when the job builds an image
+    root: Path = Path(".")  # build paths and env files are relative to it
+    artifacts_bucket: Any = None  # receives env files
+    imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
+
+
+@dataclass(frozen=True)
+class SubnetsByTags:
+    """Subnets found at deploy time by their tags (`placement.subnets.from_tags`)."""
+
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def placement(job: Job, *, public_subnets: Any, private_subnets: Any, private_setting: str):
+    """(subnets, assign_public_ip) for the job's `network.vpc.placement`. `private_setting`
+    names the stack setting that holds private subnets, for the message when there are none."""
+    where = job.network.vpc.placement
+    if where == "private":
+        if not private_subnets:
+            raise ManifestError(
+                [
+                    Problem(
+                        f"private placement needs private subnets: set {private_setting} "
+                        "(subnets with a NAT route), or use placement: public",
+                        path="network.vpc.placement",
+                        file=manifest_file(job.name),
+                    )
+                ]
+            )
+        return private_subnets, False
+    if isinstance(where, PlacementMap):
+        if isinstance(where.subnets, SubnetsFromTags):
+            filters = tuple(
+                (f"tag:{key}", tuple(value) if isinstance(value, list) else (value,))
+                for key, value in where.subnets.from_tags.items()
+            )
+            return SubnetsByTags(filters), False
+        return list(where.subnets), False
+    return public_subnets, True
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    resources: list[Resource]
+    outputs: dict[str, Any]  # the component's outputs by name
+
+
+def manifest_file(job: str) -> str:
+    """The manifest's path in a project, for problems found after loading."""
+    return f"{MANIFESTS_DIR}/{job}/{MANIFEST_FILE}"
+
+
+def _json(document: Any) -> str:
+    return json.dumps(document, indent=2)
+
+
+class _Builder:
+    """Collects a job's resources in registration order."""
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+        self.resources: list[Resource] = []
+
+    def add(self, role: str, type_: str, inputs: dict, *, depends_on=(), **extra) -> str:
+        name = f"{self.ctx.name}-{role}"
+        self.resources.append(
+            Resource(
+                type=type_,
+                name=name,
+                inputs=without_none(inputs),
+                parent=self.ctx.name,
+                depends_on=tuple(f"{self.ctx.name}-{d}" for d in depends_on),
+                import_id=self.ctx.imports.get(role),
+                **extra,
+            )
+        )
+        return name
+
+    def lookup(self, role: str, token: str, args: dict) -> str:
+        name = f"{self.ctx.name}-{role}"
+        self.resources.append(Resource(token, name, args, parent=self.ctx.name, lookup=True))
+        return name
+
+    def role(self, role: str, *, description: str, service: str, policy: Any, tags) -> str:
+        """A role that `service` assumes on behalf of this account, and its inline policy."""
+        account = self.ctx.account
+        name = self.add(
+            role,
+            "aws:iam/role:Role",
+            {
+                "description": description,
+                "assumeRolePolicy": _json(policies.assume_role_policy(service, account=account)),
+                "tags": tags,
+            },
+        )
+        self.add(f"{role}-policy", "aws:iam/rolePolicy:RolePolicy",
+                 {"policy": policy, "role": Out(name, "id")})  # fmt: skip
+        return name
+
+
+def job_plan(job: Job, ctx: JobContext) -> JobPlan:
+    app, env, region, account = ctx.app, ctx.env, ctx.region, ctx.account
+    partition = arns.partition_of(region)
+    tags = resource_tags(app, env, job.name, ctx.tags)
+    who = f"job {job.name} ({app}-{env})"
+    b = _Builder(ctx)
+    b.resources.append(Resource(JOB_TOKEN, ctx.name, {}))
+    exports = {
+        export: Out(b.lookup(f"export-{export}", GET_EXPORT, {"name": export}), "value")
+        for export in exports_used(job)
+    }
+
+    log_group_name = naming.log_group_name(app, env, job.name)
+    log_group = b.add("log-group", "aws:cloudwatch/logGroup:LogGroup",
+                      {"name": log_group_name, "retentionInDays": job.logging.retention,
+                       "tags": tags})  # fmt: skip
+    log_group_arn = Out(log_group, "arn")
+
+    images, pull_arns, repository = _images(b, job, tags, partition)
+    env_files, env_file_grants = _env_files(b, job, tags, partition)
+
+    task_role = b.role(
+        "task-role",
+        description=f"The containers of {who} run as this role",
+        service="ecs-tasks.amazonaws.com",
+        tags=tags,
+        policy=_json(policies.task_role_policy()),
+    )
+
+    def containers(images, exports, env_files) -> list[dict]:
+        return container_definitions(
+            job,
+            ContainerContext(app=app, env=env, region=region, account=account,
+                             partition=partition, log_group=log_group_name, images=images,
+                             exports=exports, env_files=env_files),
+        )  # fmt: skip
+
+    definitions = derive(containers, images=images, exports=exports, env_files=env_files)
+
+    def execution_policy(log_group_arn, definitions, repository_arns, env_file_grants) -> str:
+        reads = secret_reads(definitions)
+        return _json(
+            policies.execution_role_policy(
+                policies.ExecutionGrants(
+                    region=region,
+                    account=account,
+                    partition=partition,
+                    log_group_arn=log_group_arn,
+                    repository_arns=repository_arns,
+                    ssm_parameter_arns=reads.ssm_parameter_arns,
+                    secret_arns=reads.secret_arns,
+                    env_file_objects=[tuple(grant) for grant in env_file_grants],
+                )
+            )
+        )
+
+    execution_role = b.role(
+        "execution-role",
+        description=f"Starts the containers of {who}",
+        service="ecs-tasks.amazonaws.com",
+        tags=tags,
+        policy=derive(execution_policy, log_group_arn=log_group_arn, definitions=definitions,
+                      repository_arns=pull_arns, env_file_grants=env_file_grants),
+    )  # fmt: skip
+
+    family = naming.task_family(app, env, job.name)
+    task_definition = b.add(
+        "task-definition",
+        "aws:ecs/taskDefinition:TaskDefinition",
+        task_definition_inputs(
+            job,
+            family=family,
+            execution_role_arn=Out(execution_role, "arn"),
+            task_role_arn=Out(task_role, "arn"),
+            container_definitions=derive(lambda d: _json(d), d=definitions),
+            tags=tags,
+        ),
+        # The role must be able to pull and read secrets before a task can start.
+        depends_on=("execution-role-policy", "log-group"),
+    )
+
+    cluster_arn = derive(
+        lambda cluster: arns.cluster_arn(cluster, partition=partition, region=region,
+                                         account=account),
+        cluster=ctx.cluster,
+    )  # fmt: skip
+    # The environment's groups come first, then the manifest's; `deny_default: true` leaves
+    # the environment's out (Copilot parses it but always keeps them).
+    environment_groups = () if job.network.vpc.security_groups.deny_default else ctx.security_groups
+    manifest_groups = [
+        exports[group.from_cfn] if isinstance(group, FromCfn) else group
+        for group in job.network.vpc.security_groups.groups
+    ]
+    security_groups = derive(
+        lambda first, then: list(dict.fromkeys([*first, *then])),
+        first=environment_groups,
+        then=manifest_groups,
+    )
+
+    def state_machine_policy(cluster_arn, execution_role_arn, task_role_arn) -> str:
+        return _json(
+            policies.state_machine_role_policy(
+                policies.StateMachineGrants(
+                    region=region,
+                    account=account,
+                    partition=partition,
+                    task_family=family,
+                    cluster_arn=cluster_arn,
+                    cluster_name=arns.cluster_name(cluster_arn),
+                    execution_role_arn=execution_role_arn,
+                    task_role_arn=task_role_arn,
+                )
+            )
+        )
+
+    state_machine_role = b.role(
+        "state-machine-role",
+        description=f"Runs the task of {who}",
+        service="states.amazonaws.com",
+        tags=tags,
+        policy=derive(state_machine_policy, cluster_arn=cluster_arn,
+                      execution_role_arn=Out(execution_role, "arn"),
+                      task_role_arn=Out(task_role, "arn")),
+    )  # fmt: skip
+
+    subnets = ctx.subnets
+    if isinstance(subnets, SubnetsByTags):
+        filters = [{"name": key, "values": list(values)} for key, values in subnets.filters]
+        found = b.lookup("subnets", GET_SUBNETS, {"filters": filters})
+        subnets = derive(lambda ids: sorted(ids), ids=Out(found, "ids"))
+    platform = job.platform_or_default
+
+    def definition(cluster, task_definition, subnets, security_groups) -> str:
+        return definition_json(
+            RunTaskSpec(
+                container=job.name,
+                cluster=cluster,
+                task_definition=task_definition,
+                subnets=subnets,
+                security_groups=security_groups,
+                assign_public_ip=ctx.assign_public_ip,
+                retries=job.retries or 0,
+                timeout_seconds=job.timeout_seconds,
+                windows=platform.is_windows,
+                partition=partition,
+            )
+        )
+
+    state_machine = b.add(
+        "state-machine",
+        "aws:sfn/stateMachine:StateMachine",
+        {
+            "name": naming.state_machine_name(app, env, job.name),
+            "type": "STANDARD",
+            "roleArn": Out(state_machine_role, "arn"),
+            "definition": derive(definition, cluster=cluster_arn,
+                                 task_definition=Out(task_definition, "arn"),
+                                 subnets=subnets, security_groups=security_groups),
+            "loggingConfiguration": {
+                # Same log group as the containers; Step Functions' streams start with states/.
+                "logDestination": derive(lambda arn: f"{arn}:*", arn=log_group_arn),
+                "includeExecutionData": True,
+                "level": "ALL",
+            },
+            "tags": tags,
+        },
+        # Step Functions checks the role's log delivery permissions when it is created.
+        depends_on=("state-machine-role-policy",),
+    )  # fmt: skip
+
+    expression = job.schedule_expression
+    rule = b.add(
+        "rule",
+        "aws:cloudwatch/eventRule:EventRule",
+        {
+            "name": naming.rule_name(app, env, job.name),
+            "description": f"Starts {who}: {job.on.schedule}",
+            "scheduleExpression": expression or DISABLED_SCHEDULE_EXPRESSION,
+            # `schedule: none` keeps a disabled rule rather than none: see docs/component.md.
+            "state": "ENABLED" if expression else "DISABLED",
+            "tags": tags,
+        },
+    )
+    rule_role = b.role(
+        "rule-role",
+        description=f"Lets the schedule of {who} start it",
+        service="events.amazonaws.com",
+        tags=tags,
+        policy=derive(lambda arn: _json(policies.rule_role_policy(arn)),
+                      arn=Out(state_machine, "arn")),
+    )  # fmt: skip
+    b.add(
+        "rule-target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": Out(rule, "name"), "targetId": "statemachine", "arn": Out(state_machine, "arn"),
+         "roleArn": Out(rule_role, "arn")},
+        depends_on=("rule-role-policy",),
+    )  # fmt: skip
+
+    outputs = {
+        "state_machine_arn": Out(state_machine, "arn"),
+        "rule_name": Out(rule, "name"),
+        "log_group_name": Out(log_group, "name"),
+        "task_definition_arn": Out(task_definition, "arn"),
+        "task_role_arn": Out(task_role, "arn"),
+        "execution_role_arn": Out(execution_role, "arn"),
+    }
+    if repository is not None:
+        outputs["repository_url"] = Out(repository, "repositoryUrl")
+    return JobPlan(b.resources, outputs)
+
+
+def _images(b: _Builder, job: Job, tags: dict, partition: str):
+    """Container -> image (a location as given, or the digest of an image built and pushed to
+    the job's repository); the repository ARNs the execution role pulls from; the repository."""
+    builds: dict[str, BuildArgs] = {job.name: job.image.build} if job.image.build else {}
+    builds.update({n: s.image.build for n, s in job.sidecars.items() if s.image.build})
+    images: dict[str, Any] = {}
+    if job.image.location:
+        images[job.name] = job.image.location
+    for sidecar_name, sidecar in job.sidecars.items():
+        if sidecar.image.location:
+            images[sidecar_name] = sidecar.image.location
+    pull_arns: list[Any] = [
+        arn
+        for location in (job.image.location, *(s.image.location for s in job.sidecars.values()))
+        if location and (arn := arns.ecr_repository_arn(location, partition=partition))
+    ]
+    if not builds:
+        return images, pull_arns, None
+
+    ctx = b.ctx
+    repository = b.add(
+        "repository",
+        "aws:ecr/repository:Repository",
+        {
+            "name": naming.repository_name(ctx.app, ctx.env, job.name),
+            "imageScanningConfiguration": {"scanOnPush": True},
+            "imageTagMutability": "MUTABLE",
+            # The repository only holds images this stack built; destroying the job removes them.
+            "forceDelete": True,
+            "tags": tags,
+        },
+    )
+    lifecycle = {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"Keep the {KEEP_IMAGES} newest images",
+                "selection": {
+                    "tagStatus": "any",
+                    "countType": "imageCountMoreThan",
+                    "countNumber": KEEP_IMAGES,
+                },
+                "action": {"type": "expire"},
+            }
+        ]
+    }
+    b.add("repository-lifecycle", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+          {"repository": Out(repository, "name"), "policy": _json(lifecycle)})  # fmt: skip
+    pull_arns.append(Out(repository, "arn"))
+    if ctx.image_tag is None:
+        raise ValueError("JobContext.image_tag is required for a job that builds an image")
+    url = Out(repository, "repositoryUrl")
+    token = b.lookup("registry-token", ECR_TOKEN, {"registryId": Out(repository, "registryId")})
+    platform = job.platform_or_default.docker_platform
+    for container, build in builds.items():
+        tag = ctx.image_tag if container == job.name else f"{container}-{ctx.image_tag}"
+        role = "image" if container == job.name else f"{container}-image"
+        dockerfile, context = build_paths(build.dockerfile, build.context)
+        image = b.add(
+            role,
+            "docker:index/image:Image",
+            {
+                "imageName": derive(lambda url, tag=tag: f"{url}:{tag}", url=url),
+                "build": without_none(
+                    {
+                        "context": str(ctx.root / context),
+                        "dockerfile": str(ctx.root / dockerfile),
+                        "args": dict(build.args) or None,
+                        "target": build.target,
+                        "cacheFrom": {"images": list(build.cache_from)}
+                        if build.cache_from
+                        else None,
+                        "platform": platform,
+                    }
+                ),
+                "registry": {
+                    "server": url,
+                    "username": Out(token, "userName"),
+                    "password": Out(token, "password"),
+                },
+                # pulumi_docker's defaults, sent by its SDK: stated so the plan is complete.
+                "buildOnPreview": False,
+                "skipPush": False,
+            },
+        )
+        # The digest, not the tag: every new image is a new task definition revision.
+        images[container] = Out(image, "repoDigest")
+    return images, pull_arns, repository
+
+
+def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
+    """Upload each container's env file; returns ({container: object ARN}, [[bucket ARN,
+    object ARN], ...])."""
+    files = {job.name: job.env_file} if job.env_file else {}
+    files.update({n: s.env_file for n, s in job.sidecars.items() if s.env_file})
+    if not files:
+        return {}, []
+    ctx = b.ctx
+    manifest = manifest_file(job.name)
+    if ctx.artifacts_bucket is None:
+        raise ManifestError(
+            [Problem("needs an artifacts bucket (the environment's, or "
+                     "ScheduledJobArgs.artifacts_bucket)", path="env_file", file=manifest)]
+        )  # fmt: skip
+    object_arns: dict[str, Any] = {}
+    grants: list[Any] = []
+    for container, relative in files.items():
+        path = ctx.root / relative
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            field_path = "env_file" if container == job.name else f"sidecars.{container}.env_file"
+            raise ManifestError(
+                [Problem(f"cannot read {path}: {exc.strerror}", path=field_path, file=manifest)]
+            ) from None
+        # Copilot's layout: a new object per content, so a changed file is a new revision.
+        key = f"manual/env-files/{Path(relative).name}/{hashlib.sha256(content).hexdigest()}.env"
+        suffix = "env-file" if container == job.name else f"{container}-env-file"
+        b.add(
+            suffix,
+            "aws:s3/bucketObjectv2:BucketObjectv2",
+            {"bucket": ctx.artifacts_bucket, "key": key, "source": FileAsset(str(path)),
+             "contentType": "text/plain", "tags": tags},
+        )  # fmt: skip
+        object_arn = derive(
+            lambda bucket, key=key: arns.s3_object_arn(bucket, key, partition=partition),
+            bucket=ctx.artifacts_bucket,
+        )
+        object_arns[container] = object_arn
+        grants.append(
+            [derive(lambda bucket: arns.s3_bucket_arn(bucket, partition=partition),
+                    bucket=ctx.artifacts_bucket), object_arn]
+        )  # fmt: skip
+    return object_arns, grants

@@ -1,0 +1,99 @@
+"""Placeholder values for what AWS computes (ARNs, IDs, digests) and what lookups return, in
+the made-up account 123456789012. Shared by the offline render and by the Pulumi mocks that
+prove it equal to the program, so both print the same placeholders."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+PLACEHOLDER_ACCOUNT = "123456789012"
+SECRET_PLACEHOLDER = "[secret]"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def lookup(token: str, args: Mapping[str, Any], *, region: str) -> dict[str, Any]:
+    """What the data source `token` would return for `args`."""
+    account = PLACEHOLDER_ACCOUNT
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+            "accountId": account,
+            "arn": f"arn:aws:iam::{account}:user/placeholder",
+            "userId": "AIDAPLACEHOLDER",
+            "id": account,
+        }
+    if token == "aws:index/getRegion:getRegion":
+        return {"name": region, "region": region, "id": region}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+    if token == "aws:ec2/getVpc:getVpc":
+        return {"id": "vpc-00000000default", "cidrBlock": "172.31.0.0/16"}
+    if token == "aws:ec2/getSubnet:getSubnet":
+        return {"id": args.get("id"), "vpcId": "vpc-00000000placeholder"}
+    if token == "aws:ec2/getSubnets:getSubnets":
+        tags = "-".join(f.get("name", "") for f in args.get("filters") or [])
+        stem = "default" if "default-for-az" in tags else "tagged"
+        return {"ids": [f"subnet-0000{stem}a", f"subnet-0000{stem}b"], "id": region}
+    if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+        return {
+            "userName": "AWS",
+            "password": SECRET_PLACEHOLDER,
+            "authorizationToken": SECRET_PLACEHOLDER,
+            "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.amazonaws.com",
+            "expiresAt": "",
+            "id": region,
+        }
+    if token == "aws:cloudformation/getExport:getExport":
+        return {"value": f"<export {args.get('name')}>", "id": args.get("name")}
+    return {}
+
+
+def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -> dict[str, Any]:
+    """The outputs AWS (or the provider) would compute for a new resource."""
+    account = PLACEHOLDER_ACCOUNT
+    arn = f"arn:aws:{{}}:{region}:{account}:{{}}"
+    given = inputs.get("name") or f"{name}-0000000"  # Pulumi appends 7 random characters
+    if type_ == "aws:ecr/repository:Repository":
+        return {
+            "arn": arn.format("ecr", f"repository/{given}"),
+            "repositoryUrl": f"{account}.dkr.ecr.{region}.amazonaws.com/{given}",
+            "registryId": account,
+        }
+    if type_ == "aws:cloudwatch/logGroup:LogGroup":
+        return {"arn": arn.format("logs", f"log-group:{given}")}
+    if type_ == "aws:ecs/taskDefinition:TaskDefinition":
+        family = inputs.get("family", name)
+        return {
+            "arn": arn.format("ecs", f"task-definition/{family}:1"),
+            "arnWithoutRevision": arn.format("ecs", f"task-definition/{family}"),
+            "revision": 1,
+        }
+    if type_ == "aws:ecs/cluster:Cluster":
+        return {"arn": arn.format("ecs", f"cluster/{given}"), "name": given}
+    if type_ == "aws:iam/role:Role":
+        return {"arn": f"arn:aws:iam::{account}:role/{given}", "name": given}
+    if type_ == "aws:sfn/stateMachine:StateMachine":
+        return {"arn": arn.format("states", f"stateMachine:{given}"), "name": given}
+    if type_ == "aws:cloudwatch/eventRule:EventRule":
+        return {"arn": arn.format("events", f"rule/{given}"), "name": given}
+    if type_ == "aws:ec2/securityGroup:SecurityGroup":
+        return {"id": f"sg-{_digest(name)[:17]}", "arn": arn.format("ec2", "security-group/x")}
+    if type_ == "aws:s3/bucket:Bucket":
+        bucket = inputs.get("bucket") or f"{name}-0000000"
+        return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "id": bucket}
+    if type_ == "docker:index/image:Image":
+        image = inputs.get("imageName", name)
+        repo = image.rsplit(":", 1)[0] if "/" in image else image
+        return {"repoDigest": f"{repo}@sha256:{_digest(image)}", "baseImageName": image}
+    return {}
+
+
+def resource_outputs(type_: str, name: str, inputs: Mapping[str, Any], *, region: str):
+    """(id, outputs) of a new resource: its inputs echoed, plus what AWS computes."""
+    outputs = dict(inputs)
+    outputs.update(computed(type_, name, inputs, region=region))
+    return outputs.get("id") or f"{name}-id", outputs
