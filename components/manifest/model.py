@@ -67,7 +67,9 @@ TAGS = frozenset({"plain", "map"})
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Schemas are built on first use: a command validates `Job` only, and building every
+    # model at import would cost a render about as much as all its conversions.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 # ---------------------------------------------------------------------------- value helpers
