@@ -21,7 +21,6 @@ from components.contract import (  # noqa: F401 - re-exported names
 MAX_STATE_MACHINE_NAME = 80
 MAX_RULE_NAME = 64
 MAX_FAMILY = 255
-MAX_ROLE_NAME = 64
 
 
 def base_name(app: str, env: str, job: str) -> str:

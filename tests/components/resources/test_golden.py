@@ -3,7 +3,7 @@
 A change to what the component builds shows up as a diff of tests/testdata/golden/*.json.
 After checking that the change is intended, refresh them with:
 
-    UPDATE_GOLDEN=1 python -m pytest tests/components/test_golden.py
+    UPDATE_GOLDEN=1 python -m pytest tests/components/resources/test_golden.py
 """
 
 import json
@@ -44,5 +44,5 @@ def test_render_matches_golden(render_testdata, file, env):
     assert golden.is_file(), f"missing {golden}; create it with UPDATE_GOLDEN=1"
     assert text == golden.read_text(encoding="utf-8"), (
         f"render of {file} ({env}) differs from {golden.name}; if intended, refresh with "
-        "UPDATE_GOLDEN=1 python -m pytest tests/components/test_golden.py"
+        "UPDATE_GOLDEN=1 python -m pytest tests/components/resources/test_golden.py"
     )

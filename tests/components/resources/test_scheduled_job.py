@@ -588,6 +588,40 @@ def test_library_use_without_the_program():
     )
 
 
+def test_args_from_a_manifest_path_in_an_environment(tmp_path):
+    """docs/component.md: `ScheduledJobArgs.from_manifest(path, environment)`."""
+    import shutil
+
+    import pulumi
+
+    from components.convert.settings import EnvironmentSettings
+    from components.resources.environment import Environment
+    from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+    from components.tools.mocked import render
+
+    manifest = tmp_path / "manifests" / "arm-job" / "manifest.yml"
+    manifest.parent.mkdir(parents=True)
+    shutil.copy(TESTDATA / "arm64.yml", manifest)
+    seen = {}
+
+    def program():
+        settings = EnvironmentSettings(env="qa", app="shop", region="eu-west-1",
+                                       private_subnets=("subnet-0private",))  # fmt: skip
+        environment = Environment("qa", settings)
+        args = ScheduledJobArgs.from_manifest(manifest, environment, account="111122223333")
+        assert args.root == tmp_path  # manifests/<job>/manifest.yml -> the project root
+        job = ScheduledJob("nightly", args)
+        return pulumi.Output.all(**job.outputs()).apply(seen.update)
+
+    resources = render(program, project="mine", stack="qa", config={}, region="eu-west-1")
+    assert seen["log_group_name"] == "/copilot/shop-qa-arm-job"
+    assert seen["state_machine_arn"] == (
+        "arn:aws:states:eu-west-1:123456789012:stateMachine:shop-qa-arm-job"
+    )
+    names = {r["name"] for r in resources}
+    assert {"qa", "qa-cluster", "nightly", "nightly-task-definition"} <= names
+
+
 def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_path):
     """from_cfn (variables, secrets, security groups) and placement by subnet tags are looked
     up through AWS data sources; under the mocks they read back as placeholders."""
