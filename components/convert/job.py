@@ -70,10 +70,30 @@ class SubnetsByTags:
     filters: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def placement(job: Job, *, public_subnets: Any, private_subnets: Any, private_setting: str):
-    """(subnets, assign_public_ip) for the job's `network.vpc.placement`. `private_setting`
-    names the stack setting that holds private subnets, for the message when there are none."""
+def placement(
+    job: Job,
+    *,
+    public_subnets: Any,
+    private_subnets: Any,
+    private_setting: str,
+    public_setting: str = "the stack's subnets setting",
+):
+    """(subnets, assign_public_ip) for the job's `network.vpc.placement`. The settings name
+    where subnets are configured, for the message when a placement would have none (the
+    deploy would succeed and every run fail)."""
     where = job.network.vpc.placement
+    if where == "public" and public_subnets == []:
+        raise ManifestError(
+            [
+                Problem(
+                    "public placement needs public subnets, and this environment has only "
+                    f"private ones: set {public_setting} (subnets with an internet gateway "
+                    "route), or use placement: private",
+                    path="network.vpc.placement",
+                    file=manifest_file(job.name),
+                )
+            ]
+        )
     if where == "private":
         if not private_subnets:
             raise ManifestError(

@@ -86,6 +86,7 @@ class ScheduledJobArgs:
             public_subnets=environment.public_subnets,
             private_subnets=list(settings.private_subnets),
             private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
+            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
         )
         return cls(
             job,

@@ -66,6 +66,7 @@ def stack_plan(
             public_subnets=env.public_subnets,
             private_subnets=list(settings.private_subnets),
             private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
+            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
         )
         plan = job_plan(
             job,
