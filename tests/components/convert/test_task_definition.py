@@ -58,5 +58,8 @@ def test_runtime_platform_only_for_windows_and_arm(platform, expected):
 
 
 def test_every_scratch_volume_is_declared():
-    volumes = "storage:\n  volumes:\n    scratch: {path: /scratch, efs: false}\n    cache: {path: /cache}\n"
+    volumes = (
+        "storage:\n  volumes:\n    scratch: {path: /scratch, efs: false}\n"
+        "    cache: {path: /cache}\n"
+    )
     assert _inputs(volumes)["volumes"] == [{"name": "scratch"}, {"name": "cache"}]
