@@ -401,8 +401,13 @@ def test_converted_cron_runs_when_standard_cron_does(spec):
 
     converted = to_aws_schedule(spec)
     AWSCronExpressionValidator.validate(converted[len("cron(") : -1])
+    from croniter import CroniterBadDateError
+
     reference = croniter(spec, START)
-    expected = [reference.get_next(datetime) for _ in range(5)]
+    try:
+        expected = [reference.get_next(datetime) for _ in range(5)]
+    except CroniterBadDateError:  # a date that never comes (`30 2`, February 30th)
+        expected = []
     assert next_runs(converted, count=5, after=START) == expected
 
 
