@@ -72,6 +72,7 @@ def test_summary_per_job_without_a_stack_file(project):
 def test_stack_file_settings_apply(project):
     (project / "Pulumi.prod.yaml").write_text(
         "config:\n  aws:region: eu-west-1\n  scheduled-jobs:app: shop\n"
+        "  scheduled-jobs:subnets:\n    - subnet-a1\n"
         "  scheduled-jobs:privateSubnets:\n    - subnet-p1\n"
         "  scheduled-jobs:excludedJobs:\n    - report\n"
     )

@@ -139,7 +139,10 @@ def _render(manifests: dict[str, Path], config: dict, root: Path = TESTDATA) -> 
 
 
 EVERY_MANIFEST = {p.stem: p for p in sorted(TESTDATA.glob("*.yml"))}
-PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a"]}
+PRIVATE = {
+    "scheduled-jobs:subnets": ["subnet-0public00000000a"],
+    "scheduled-jobs:privateSubnets": ["subnet-0private0000000a"],
+}
 
 
 @pytest.mark.parametrize(

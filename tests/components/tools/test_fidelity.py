@@ -15,8 +15,9 @@ from tests.paths import ROOT, TESTDATA
 MANIFESTS = sorted(p.name for p in TESTDATA.glob("*.yml"))
 NETWORKS = {
     "default-vpc": {},
-    "private-subnets": {
-        "scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]
+    "public-and-private-subnets": {
+        "scheduled-jobs:subnets": ["subnet-0public00000000a", "subnet-0public00000000b"],
+        "scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"],
     },
     "own-network": {
         "scheduled-jobs:cluster": "arn:aws:ecs:eu-west-1:111122223333:cluster/shared",
@@ -74,7 +75,7 @@ def test_render_is_what_the_program_registers(file, env, network, monkeypatch):
 def test_several_jobs_in_one_stack_render_as_registered(monkeypatch):
     monkeypatch.setenv("SCHEDULED_JOBS_IMAGE_TAG", "fidelity")
     manifests = {Path(f).stem: TESTDATA / f for f in MANIFESTS}
-    rendered, registered = _both(TESTDATA, manifests, "dev", NETWORKS["private-subnets"])
+    rendered, registered = _both(TESTDATA, manifests, "dev", NETWORKS["public-and-private-subnets"])
     assert rendered == registered
 
 
