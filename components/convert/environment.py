@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.contract import ENVIRONMENT_TOKEN
+from components.convert import naming
 from components.convert.plan import Out, Resource, derive
 from components.convert.settings import EnvironmentSettings
 from components.convert.tags import environment_tags
@@ -57,7 +58,7 @@ def environment_plan(
             "cluster",
             "aws:ecs/cluster:Cluster",
             {
-                "name": f"{settings.app}-{settings.env}",
+                "name": naming.cluster_name(settings.app, settings.env),
                 "settings": [{"name": "containerInsights", "value": "enabled"}],
                 "tags": tags,
             },

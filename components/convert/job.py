@@ -160,13 +160,18 @@ class _Builder:
         self.resources.append(Resource(token, name, args, parent=self.ctx.name, lookup=True))
         return name
 
-    def role(self, role: str, *, description: str, service: str, policy: Any, tags) -> str:
+    def role(
+        self, role: str, *, job_name: str, description: str, service: str, policy: Any, tags
+    ) -> str:
         """A role that `service` assumes on behalf of this account, and its inline policy."""
-        account = self.ctx.account
+        ctx = self.ctx
+        account = ctx.account
+        explicit = naming.role_name(ctx.app, ctx.env, job_name, f"{ctx.name}-{role}", role)
         name = self.add(
             role,
             "aws:iam/role:Role",
             {
+                "name": explicit,
                 "description": description,
                 "assumeRolePolicy": _json(policies.assume_role_policy(service, account=account)),
                 "tags": tags,
@@ -200,6 +205,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
 
     task_role = b.role(
         "task-role",
+        job_name=job.name,
         description=f"The containers of {who} run as this role",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
@@ -235,6 +241,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
 
     execution_role = b.role(
         "execution-role",
+        job_name=job.name,
         description=f"Starts the containers of {who}",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
@@ -294,6 +301,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
 
     state_machine_role = b.role(
         "state-machine-role",
+        job_name=job.name,
         description=f"Runs the task of {who}",
         service="states.amazonaws.com",
         tags=tags,
@@ -362,6 +370,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     )
     rule_role = b.role(
         "rule-role",
+        job_name=job.name,
         description=f"Lets the schedule of {who} start it",
         service="events.amazonaws.com",
         tags=tags,
