@@ -102,7 +102,7 @@ def test_output_dir_writes_one_file_per_job(project, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        pytest.param(["--env", "dev", "nope"], "no manifest for nope", id="unknown-job"),
+        pytest.param(["--env", "dev", "nope"], "unknown job: nope", id="unknown-job"),
         pytest.param(["--env", "dev", "internal"], "scheduled-jobs:privateSubnets",
                      id="private-without-subnets"),
         pytest.param(["minimal"], "Missing option '--env'", id="env-required"),
