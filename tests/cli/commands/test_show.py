@@ -147,3 +147,41 @@ def test_show_never_imports_pulumi(project):
     project_job()
     done = run_without_pulumi("show", "report", "--env", "test")
     assert done.returncode == 0, done.stderr
+
+
+def _failing_describe_task_definition(monkeypatch, code: str, message: str) -> None:
+    """DescribeTaskDefinition answers `code`, as ECS would; every other call goes to moto."""
+    import botocore.client
+    from botocore.exceptions import ClientError
+
+    real = botocore.client.BaseClient._make_api_call
+
+    def call(self, operation, params):
+        if operation == "DescribeTaskDefinition":
+            raise ClientError({"Error": {"Code": code, "Message": message}}, operation)
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
+
+
+def test_show_a_job_without_task_definition_says_not_found(project, monkeypatch):
+    project_job()
+    # ECS's answer for a family with no ACTIVE revision (moto's for an unknown family).
+    _failing_describe_task_definition(
+        monkeypatch, "ClientException", "Unable to describe task definition."
+    )
+    result = invoke("show", "report", "--env", "test")
+    assert result.exit_code == 0, result.output
+    assert "Task definition: not found" in result.stdout
+
+
+def test_show_reports_access_denied_instead_of_not_found(project, monkeypatch):
+    project_job()
+    _failing_describe_task_definition(
+        monkeypatch, "AccessDeniedException", "no ecs:DescribeTaskDefinition"
+    )
+    result = invoke("show", "report", "--env", "test")
+    assert result.exit_code == 1
+    assert "not allowed to call DescribeTaskDefinition" in result.stderr
+    assert "not found" not in result.output
+    assert "Traceback" not in result.output
