@@ -1,4 +1,4 @@
-"""Engine events made readable (cli/progress.py), fed with real EngineEvent objects."""
+"""Engine events made readable (cli/stacks/progress.py), fed with real EngineEvent objects."""
 
 from __future__ import annotations
 
