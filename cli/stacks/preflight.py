@@ -1,6 +1,7 @@
 """Checks the stack commands (deploy, package, destroy, delete, env) share, in the order a
-user meets them: known environment and jobs, the Pulumi CLI, the backend, AWS credentials,
-confirmation. Each failure is one UserError.
+user meets them: a valid environment name, the Pulumi CLI, the backend, the stack, AWS
+credentials (through the environment's shared session, cli.ops.session), confirmation. Each
+failure is one UserError. Jobs are selected with cli.project.Project.select_jobs.
 """
 
 from __future__ import annotations

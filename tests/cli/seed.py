@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from components.contract import log_stream
 from components.convert import naming
 from components.convert.state_machine import RunTaskSpec, definition_json
 from tests.cli.fake_stacks import write_env
@@ -230,7 +231,7 @@ def copilot_job(
 
 
 def container_stream(job: str, task_id: str, container: str | None = None) -> str:
-    return f"{naming.LOG_STREAM_PREFIX}/{container or job}/{task_id}"
+    return log_stream(container or job, task_id)
 
 
 def put_logs(group: str, stream: str, events: list[tuple[int, str]]) -> None:
