@@ -107,7 +107,7 @@ def _wait(
     )
     from cli.ops.session import aws_errors
     from cli.ops.times import format_duration
-    from cli.output import info, warn
+    from cli.output import UserError, info, warn
 
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
@@ -139,7 +139,7 @@ def _wait(
                 container_exit = exit_code_from_ecs(
                     aws.client("ecs"), outcome.task_arns[-1], job.name
                 )
-        except Exception:  # the stopped task may be gone; the status still tells the story
+        except UserError:  # any AWS error: the execution's status still tells the story
             container_exit = None
     code = exit_code(status, container_exit)
     summary = (

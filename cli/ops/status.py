@@ -64,6 +64,7 @@ def recent_executions(aws: Aws, job: Job, count: int) -> list[dict[str, Any]]:
 def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
     from cli.ops.executions import exit_code_from_ecs, history, task_outcome
     from cli.ops.session import aws_errors
+    from cli.output import UserError
 
     status = item["status"]
     start, stop = item.get("startDate"), item.get("stopDate")
@@ -80,7 +81,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
             try:
                 with aws_errors():
                     exit_code = exit_code_from_ecs(aws.client("ecs"), task_arn, job.name)
-            except Exception:  # stopped tasks are described for about an hour only
+            except UserError:  # any AWS error: the exit code stays unknown ("-"), not a failure
                 exit_code = None
     return {
         "name": item["name"],
