@@ -1,13 +1,14 @@
 """The root of the `jobs` CLI.
 
-Every command lives in its own module under `cli/` and imports only Typer and the standard
-library at module level: heavy libraries (pydantic, boto3, pulumi) are imported inside the
+Every command lives in its own module under `cli/commands/` and imports only Typer and the
+standard library at module level: heavy libraries (pydantic, boto3, pulumi) are imported inside the
 command, so `jobs --help` and the operating commands start fast.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Annotated
 
 import typer
 import typer.core
@@ -40,16 +41,28 @@ class JobsGroup(typer.core.TyperGroup):
         return list(self.commands)  # keep registration order, not alphabetical
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
-        from components.errors import ManifestError
+        from components.errors import ManifestError, SettingsError
 
         try:
             return super().invoke(ctx)
         except UserError as exc:
             error(exc.message, exc.hint)
             raise typer.Exit(exc.code) from None
+        except SettingsError as exc:  # before ManifestError, its base: not a manifest's fault
+            error(settings_message(exc))
+            raise typer.Exit(1) from None
         except ManifestError as exc:
             error(str(exc))
             raise typer.Exit(1) from None
+
+
+def settings_message(exc: Exception) -> str:
+    """A SettingsError as one message that names the stack file(s) and every wrong key."""
+    problems = getattr(exc, "problems", [])
+    files = sorted({p.file for p in problems if p.file})
+    where = ", ".join(files) if files else "the stack file (Pulumi.<env>.yaml)"
+    lines = [f"{p.path}: {p.message}" if p.path else p.message for p in problems]
+    return f"invalid stack settings in {where}:\n  " + "\n  ".join(lines)
 
 
 def _version(value: bool) -> None:
@@ -80,9 +93,12 @@ app = typer.Typer(
 
 @app.callback()
 def root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Scheduled container jobs on AWS, from Copilot-style manifests."""
 

@@ -1,12 +1,51 @@
-"""Typer options shared by the commands that drive Pulumi stacks."""
+"""Typer options more than one command takes, as `Annotated` aliases, so each is spelt (and
+explained) once. Where a command's help says what the option does there (`--env`: the
+environment to deploy to), the alias is built by the same function with the command's words.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+
+def env_option(help: str) -> Any:
+    """`--env/-e ENV`, with a command's own words for what it does."""
+    return typer.Option("--env", "-e", metavar="ENV", help=help, show_default=False)
+
+
+def yes_option(verb: str) -> Any:
+    """`--yes/-y`: go on without asking (`verb`: what is done then, e.g. "Deploy")."""
+    return typer.Option("--yes", "-y", help=f"{verb} without asking for confirmation.")
+
+
+def json_option(help: str = "Print JSON with stable keys.") -> Any:
+    return typer.Option("--json", help=help)
+
+
+# --- the operating commands (run, logs, show, ls) ------------------------------------------
+EnvOption = Annotated[str, env_option("Environment the job is deployed in.")]
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        "-a",
+        metavar="APP",
+        help="Application name. Default: the project's (scheduled-jobs:app in Pulumi.<env>.yaml).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, json_option()]
+
+# --- the stack commands (deploy, package, destroy, delete, env) -----------------------------
 BackendOption = Annotated[
     str | None,
     typer.Option(help="Pulumi backend URL; overrides PULUMI_BACKEND_URL and pulumi login."),
+]
+TagOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Image tag; default: the git short commit if the tree is clean, else a digest."
+    ),
 ]

@@ -53,6 +53,14 @@ def error(message: str, hint: str | None = None) -> None:
         stderr().print(escape(hint))
 
 
+def colour_enabled() -> bool:
+    """Whether stdout may carry ANSI colours: a terminal, and neither NO_COLOR nor TERM=dumb."""
+    import os
+    import sys
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
 def result(text: str) -> None:
     """Plain text on stdout, printed as is (no markup, no wrapping): safe for JSON."""
     import sys

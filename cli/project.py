@@ -1,6 +1,9 @@
-"""The project on disk: where it is, its manifests and each environment's stack settings.
+"""The project on disk, and the one settings API of the CLI: where the project is, its jobs
+(and which of them a command means), and each environment's stack settings.
 
-Read with PyYAML alone (no Pulumi), so operating commands can use it and stay fast.
+Read with PyYAML alone (no Pulumi), so operating commands can use it and stay fast. Stack
+settings go through the program's own rules (components.convert.settings), so the CLI and
+`pulumi up` never read a setting two ways.
 """
 
 from __future__ import annotations
@@ -8,14 +11,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError
+from components.contract import DEFAULT_APP, DEFAULT_PROJECT, MANIFEST_FILE, MANIFESTS_DIR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from components.convert.settings import EnvironmentSettings
 
 PROJECT_FILE = "Pulumi.yaml"
-MANIFESTS_DIR = "manifests"
-MANIFEST_FILE = "manifest.yml"
-DEFAULT_APP = "demo"
 
 
 @dataclass(frozen=True)
@@ -42,32 +46,79 @@ class Project:
             p.parent.name for p in self.manifests_dir.glob(f"*/{MANIFEST_FILE}") if p.is_file()
         )
 
+    def select_jobs(self, names: list[str] | None, *, default_all: bool = False) -> list[str]:
+        """The named jobs, each checked to have a manifest, without duplicates; no names means
+        none (`default_all=False`) or every job (`default_all=True`, and then a project with
+        no manifests is an error). One message for an unknown job, listing the known ones."""
+        known = self.job_names()
+        if default_all and not known:
+            raise UserError(
+                f"no manifests found in {self.manifests_dir}",
+                hint="Create one with: jobs init --name <job> --image <uri> --schedule @daily",
+            )
+        unknown = [n for n in names or [] if n not in known]
+        if unknown:
+            raise UserError(
+                f"unknown job{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                hint=f"Jobs with a manifest in {self.manifests_dir}: "
+                f"{', '.join(known) if known else 'none'}.",
+            )
+        if names:
+            return list(dict.fromkeys(names))
+        return known if default_all else []
+
+    def project_file(self) -> dict[str, Any]:
+        """Pulumi.yaml as a map."""
+        data = read_yaml(self.root / PROJECT_FILE)
+        return data if isinstance(data, dict) else {}
+
+    def stack_data(self, env: str | None) -> dict[str, Any]:
+        """The whole of `Pulumi.<env>.yaml` (config, secretsprovider, ...), or {}."""
+        if not env:
+            return {}
+        path = self.stack_file(env)
+        data = read_yaml(path) if path.is_file() else None
+        return data if isinstance(data, dict) else {}
+
     def stack_config(self, env: str) -> dict[str, Any]:
         """The `config:` map of `Pulumi.<env>.yaml`, or {} when the environment has no file."""
-        path = self.stack_file(env)
-        if not path.is_file():
-            return {}
-        data = _read_yaml(path)
-        config = data.get("config") if isinstance(data, dict) else None
+        config = self.stack_data(env).get("config")
         return config if isinstance(config, dict) else {}
 
-    def setting(self, env: str, key: str, default: Any = None) -> Any:
-        """A project setting for `env`: `<project>:<key>` in the stack file, else `default`."""
-        return self.stack_config(env).get(f"{self.name}:{key}", default)
+    def settings(self, env: str) -> EnvironmentSettings:
+        """The environment's settings as the program reads them (defaults, `"a,b"` lists,
+        Pulumi.yaml's default app); a SettingsError naming the stack file when one is wrong."""
+        from components.convert.settings import settings_from_config
+
+        own = f"{self.name}:"
+        values = {
+            # The program reads its own namespace, whatever the project is called.
+            (f"{DEFAULT_PROJECT}:{key[len(own) :]}" if key.startswith(own) else key): value
+            for key, value in self.stack_config(env).items()
+            if key.startswith((own, "aws:"))
+        }
+        return settings_from_config(
+            env, values, default_app=self.default_app, file=self.stack_file(env).name
+        )
+
+    def excluded_jobs(self, env: str) -> frozenset[str]:
+        """`excludedJobs` of the environment (the jobs `jobs delete` removed)."""
+        return self.settings(env).excluded_jobs
+
+    def setting_key(self, key: str) -> str:
+        """The full config key of a project setting, e.g. `scheduled-jobs:excludedJobs`."""
+        return f"{self.name}:{key}"
 
     def app_name(self, env: str | None = None) -> str:
-        if env:
-            value = self.setting(env, "app")
-            if value:
-                return str(value)
-        return self.default_app
+        return self.settings(env).app if env else self.default_app
 
     def region(self, env: str) -> str | None:
+        """`aws:region` of the stack file; None when it sets none (boto3's chain decides)."""
         value = self.stack_config(env).get("aws:region")
         return str(value) if value else None
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     import yaml
 
     try:
@@ -86,8 +137,8 @@ def find_project(start: Path | None = None) -> Project:
     for folder in (start, *start.parents):
         candidate = folder / PROJECT_FILE
         if candidate.is_file():
-            data = _read_yaml(candidate) or {}
-            name = str(data.get("name") or "scheduled-jobs")
+            data = read_yaml(candidate) or {}
+            name = str(data.get("name") or DEFAULT_PROJECT)
             default_app = DEFAULT_APP
             config = data.get("config") or {}
             app_decl = config.get("app") if isinstance(config, dict) else None

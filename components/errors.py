@@ -1,4 +1,4 @@
-"""The one error type a manifest problem raises."""
+"""The errors a manifest problem, or a stack-settings problem, raises."""
 
 from __future__ import annotations
 
@@ -32,3 +32,10 @@ class ManifestError(ValueError):
             problems = [Problem(problems)]
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SettingsError(ManifestError):
+    """A stack's settings (`Pulumi.<env>.yaml`) are invalid: a problem of the environment, not
+    of any manifest, reported naming the stack file (`Problem.file`). A ManifestError, so
+    code that gathers every problem of a run, and the program's own error handling, keep
+    catching it."""

@@ -6,15 +6,13 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption
+from cli.options import BackendOption, env_option, yes_option
 from cli.output import info
 
 
 def destroy(
-    env: Annotated[str, typer.Option("--env", "-e", help="Environment (stack) to destroy.")],
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Destroy without asking for confirmation.")
-    ] = False,
+    env: Annotated[str, env_option("Environment (stack) to destroy.")],
+    yes: Annotated[bool, yes_option("Destroy")] = False,
     remove_stack: Annotated[
         bool,
         typer.Option(help="Also remove the stack, its history and Pulumi.<env>.yaml."),
@@ -23,11 +21,9 @@ def destroy(
 ) -> None:
     """Delete every resource of an environment, after stopping its running job tasks."""
     from cli.ops import tasks
-    from cli.ops.session import aws_errors
     from cli.project import find_project
-    from cli.stacks import preflight
-    from cli.stacks import seam as stacks
-    from cli.stacks.progress import Recorder, format_counts, format_duration
+    from cli.stacks import preflight, update
+    from cli.stacks.outputs import stack_outputs
     from components.convert import naming
 
     project = find_project()
@@ -43,27 +39,24 @@ def destroy(
         action="destroy",
     )
 
-    app = project.app_name(env)
-    families = [naming.task_family(app, env, job) for job in project.job_names()]
-    cluster = tasks.cluster_from(project.setting(env, "cluster"), preflight.outputs_of(stack))
-    with aws_errors():
-        stopped = tasks.stop_job_tasks(
-            families, cluster=cluster, region=session.region, command="destroy", env=env
-        )
+    settings = project.settings(env)
+    families = [naming.task_family(settings.app, env, job) for job in project.job_names()]
+    cluster = tasks.cluster_from(settings.cluster, stack_outputs(stack))
+    stopped = tasks.stop_job_tasks(session.aws, families, cluster=cluster, command="destroy")
     info(f"Stopped {len(stopped)} running task(s).")
 
     info(f"Destroying {env} ...")
-    progress = Recorder(emit=info)
-    retry = f"Fix the cause, then run `jobs destroy --env {env}` again."
-    try:
-        with stacks.pulumi_errors(env, action=f"destroy {env}", recorder=progress, retry=retry):
-            done = stack.destroy(on_event=progress, remove=remove_stack or None, color="never")
-    except KeyboardInterrupt:
-        raise stacks.interrupted(
-            stack, env, "destroy", resume=f"jobs destroy --env {env}"
-        ) from None
-    counts = done.summary.resource_changes or {}
-    info(f"Destroyed {env} in {format_duration(progress.elapsed())}: {format_counts(counts)}")
+    update.run(
+        stack,
+        env,
+        "destroy",
+        command="destroy",
+        action=f"destroy {env}",
+        done=f"Destroyed {env}",
+        retry=f"Fix the cause, then run `jobs destroy --env {env}` again.",
+        resume=f"jobs destroy --env {env}",
+        remove=remove_stack or None,
+    )
     if remove_stack:
         info(f"Removed the stack {env} and {project.stack_file(env).name}.")
     else:

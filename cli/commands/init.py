@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -17,17 +18,32 @@ def _interactive() -> bool:
 
 
 def init(
-    name: str = typer.Option(None, "--name", "-n", help="Job name: lowercase letters, digits, -."),
-    dockerfile: str = typer.Option(
-        None, "--dockerfile", "-d", help="Dockerfile to build (path from the current folder)."
-    ),
-    image: str = typer.Option(None, "--image", "-i", help="Existing image to run instead."),
-    schedule: str = typer.Option(
-        None, "--schedule", "-s", help='Cron, @daily, "@every 6h", rate(...), cron(...) or none.'
-    ),
-    retries: int = typer.Option(None, "--retries", help="Times to retry a failed run (0-10)."),
-    timeout: str = typer.Option(None, "--timeout", help="Limit for a whole run, e.g. 15m, 1h30m."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing manifest."),
+    name: Annotated[
+        str | None,
+        typer.Option("--name", "-n", help="Job name: lowercase letters, digits, -."),
+    ] = None,
+    dockerfile: Annotated[
+        str | None,
+        typer.Option(
+            "--dockerfile", "-d", help="Dockerfile to build (path from the current folder)."
+        ),
+    ] = None,
+    image: Annotated[
+        str | None, typer.Option("--image", "-i", help="Existing image to run instead.")
+    ] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule", "-s", help='Cron, @daily, "@every 6h", rate(...), cron(...) or none.'
+        ),
+    ] = None,
+    retries: Annotated[
+        int | None, typer.Option("--retries", help="Times to retry a failed run (0-10).")
+    ] = None,
+    timeout: Annotated[
+        str | None, typer.Option("--timeout", help="Limit for a whole run, e.g. 15m, 1h30m.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
 ) -> None:
     """Create a commented manifest for a new job (asks for what is missing in a terminal)."""
     from cli.project import find_project

@@ -6,15 +6,15 @@ from typing import Annotated
 
 import typer
 
-from cli.ops.session import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, JsonOption
 from cli.output import UserError
 
-MAX_LIMIT = 10_000
+_MAX_LIMIT = 10_000
 # Events rendered and written per write: bounded memory, few system calls.
-CHUNK = 5_000
+_CHUNK = 5_000
 
 
-def check_flags(
+def _check_flags(
     *,
     follow: bool,
     since: str | None,
@@ -34,26 +34,28 @@ def check_flags(
         raise UserError("only one of --follow or --last may be used")
     if include_state_machine and tasks:
         raise UserError("only one of --include-state-machine or --tasks may be used")
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+    if limit is not None and not 1 <= limit <= _MAX_LIMIT:
         raise UserError(
-            f"--limit {limit} is out-of-bounds, value must be between 1 and {MAX_LIMIT}"
+            f"--limit {limit} is out-of-bounds, value must be between 1 and {_MAX_LIMIT}"
         )
     if last is not None and last < 1:
         raise UserError("--last must be at least 1")
 
 
-def split_ids(values: list[str]) -> tuple[str, ...]:
+def _split_ids(values: list[str]) -> tuple[str, ...]:
     """`--tasks a,b --tasks c` -> ("a", "b", "c"); full task ARNs are cut to their ID."""
+    from components.contract import parse_task_arn
+
     ids = []
     for value in values:
         for item in value.split(","):
-            item = item.strip().rsplit("/", 1)[-1]
+            item = parse_task_arn(item.strip())[1]
             if item:
                 ids.append(item)
     return tuple(ids)
 
 
-def reader_gone() -> None:
+def _reader_gone() -> None:
     """stdout's reader left (`jobs logs ... | head`): stop quietly, as the reader asked."""
     import os
     import sys
@@ -61,13 +63,6 @@ def reader_gone() -> None:
     # Python flushes stdout again at exit; point it at /dev/null so that cannot fail too.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     raise typer.Exit(0)
-
-
-def colour_enabled() -> bool:
-    import os
-    import sys
-
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def logs(
@@ -124,10 +119,10 @@ def logs(
     from cli.ops.logreader import LogReader, Selection, render
     from cli.ops.session import aws_errors, connect
     from cli.ops.times import parse_duration, parse_time, to_millis
-    from cli.output import info, result
+    from cli.output import colour_enabled, info, result
 
-    task_ids = split_ids(tasks or [])
-    check_flags(
+    task_ids = _split_ids(tasks or [])
+    _check_flags(
         follow=follow,
         since=since,
         start_time=start_time,
@@ -152,10 +147,10 @@ def logs(
 
     def emit(events: list) -> None:
         try:
-            for i in range(0, len(events), CHUNK):
-                result(render(events[i : i + CHUNK], as_json=as_json, colour=colour))
+            for i in range(0, len(events), _CHUNK):
+                result(render(events[i : i + _CHUNK], as_json=as_json, colour=colour))
         except BrokenPipeError:
-            reader_gone()
+            _reader_gone()
 
     windowed = start is not None or end is not None
     selection = Selection(

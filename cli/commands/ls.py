@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.ops.session import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, JsonOption
 
 
 def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> None:

@@ -7,20 +7,20 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption
+from cli.options import BackendOption, TagOption, env_option, json_option
 from cli.output import info, result
 
-EXIT_NO_CHANGES = 0
-EXIT_CHANGES = 2  # errors exit with 1, as every failing command does
+_EXIT_NO_CHANGES = 0
+_EXIT_CHANGES = 2  # errors exit with 1, as every failing command does
 
 
 def package(
-    env: Annotated[str, typer.Option("--env", "-e", help="Environment (stack) to preview.")],
+    env: Annotated[str, env_option("Environment (stack) to preview.")],
     names: Annotated[
         list[str] | None,
         typer.Argument(help="Jobs to preview; default: every job.", show_default=False),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the preview as JSON.")] = False,
+    as_json: Annotated[bool, json_option("Print the preview as JSON.")] = False,
     output_dir: Annotated[
         Path | None,
         typer.Option(help="Also save the preview there (JSON, and Pulumi's own text diff)."),
@@ -29,23 +29,20 @@ def package(
         bool,
         typer.Option(help="Exit 0 when nothing would change, 2 when something would, 1 on error."),
     ] = False,
-    tag: Annotated[
-        str | None,
-        typer.Option(help="Image tag; default: the git short commit if clean, else a digest."),
-    ] = None,
+    tag: TagOption = None,
     backend: BackendOption = None,
 ) -> None:
     """Preview what deploying would change, per resource (like `copilot job package`)."""
     import json
 
     from cli.project import find_project
-    from cli.stacks import preflight
+    from cli.stacks import preflight, update
     from cli.stacks import seam as stacks
-    from cli.stacks.progress import Recorder, format_counts, has_changes, op_name
+    from cli.stacks.progress import format_counts, has_changes, op_name
 
     project = find_project()
     preflight.check_env_name(env)
-    jobs = preflight.check_jobs(project, names or [])
+    jobs = project.select_jobs(names)
     session = preflight.open_session(
         project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
     )
@@ -55,13 +52,14 @@ def package(
     if jobs:
         targets, excludes = stacks.job_targets(env, project.name, jobs, project.job_names())
 
-    plan = Recorder()
-    with stacks.pulumi_errors(
-        env, action="preview", recorder=plan, retry="Fix the cause and run jobs package again."
-    ):
-        preview = session.stack.preview(
-            target=targets, exclude=excludes or None, on_event=plan, diff=True, color="never"
-        )
+    preview, plan = update.preview(
+        session.stack,
+        env,
+        retry="Fix the cause and run jobs package again.",
+        target=targets,
+        exclude=excludes or None,
+        diff=True,
+    )
     summary = {op_name(op): n for op, n in (preview.change_summary or {}).items() if n}
     changed = has_changes(preview.change_summary)
     document = {
@@ -87,4 +85,4 @@ def package(
         text.write_text(preview.stdout or "", encoding="utf-8")
         info(f"Wrote {data} and {text}.")
     if detailed_exitcode:
-        raise typer.Exit(EXIT_CHANGES if changed else EXIT_NO_CHANGES)
+        raise typer.Exit(_EXIT_CHANGES if changed else _EXIT_NO_CHANGES)

@@ -7,17 +7,16 @@ from typing import Annotated
 
 import typer
 
+from cli.options import env_option, json_option
 from cli.output import UserError, info, result
 
 
 def render(
-    env: Annotated[str, typer.Option("--env", "-e", help="Environment (stack) to render for.")],
+    env: Annotated[str, env_option("Environment (stack) to render for.")],
     names: Annotated[
         list[str] | None, typer.Argument(help="Jobs to render (default: every job).")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help='Print {"resources": [...]} with every input.')
-    ] = False,
+    as_json: Annotated[bool, json_option('Print {"resources": [...]} with every input.')] = False,
     output_dir: Annotated[
         Path | None,
         typer.Option(
@@ -34,9 +33,7 @@ def render(
     """
     import json
 
-    from cli.commands.validate import selected_jobs
     from cli.project import find_project
-    from components.convert.settings import DEFAULT_REGION, PROJECT
     from components.tools.render import (
         DuplicateResourceError,
         group_by_owner,
@@ -45,12 +42,13 @@ def render(
     )
 
     project = find_project()
-    jobs = selected_jobs(project, names)
+    jobs = project.select_jobs(names, default_all=True)
+    settings = project.settings(env)  # read as the program reads them, checked first
     config = dict(project.stack_config(env))
     # `pulumi up` applies Pulumi.yaml's default for the app name; the mocks do not.
-    config.setdefault(f"{PROJECT}:app", project.default_app)
-    region = str(config.get("aws:region") or DEFAULT_REGION)
-    excluded = set(project.setting(env, "excludedJobs") or [])
+    config.setdefault(project.setting_key("app"), project.default_app)
+    region = settings.region
+    excluded = settings.excluded_jobs
     skipped = [job for job in jobs if job in excluded]
     try:
         resources = render_jobs(
@@ -66,7 +64,10 @@ def render(
             str(exc), hint="Job names must be unique and differ from the environment's name."
         ) from None
     for job in skipped:
-        info(f"{job}: skipped, it is in {PROJECT}:excludedJobs of Pulumi.{env}.yaml")
+        info(
+            f"{job}: skipped, it is in {project.setting_key('excludedJobs')} of "
+            f"{project.stack_file(env).name}"
+        )
     rendered = [job for job in jobs if job not in excluded]
     groups = group_by_owner(resources, [env, *rendered])
 
@@ -83,8 +84,7 @@ def render(
         return
     if output_dir is not None:
         return
-    app = config[f"{PROJECT}:app"]
-    lines = [f"Environment {env} (app {app}, {region}): {len(groups[env])} resources"]
+    lines = [f"Environment {env} (app {settings.app}, {region}): {len(groups[env])} resources"]
     lines += _resource_lines(groups[env])
     for job in rendered:
         lines.append("")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.ops.session import AppOption, EnvOption
+from cli.options import AppOption, EnvOption
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.finder import Job
@@ -107,7 +107,7 @@ def _wait(
     )
     from cli.ops.session import aws_errors
     from cli.ops.times import format_duration
-    from cli.output import info, warn
+    from cli.output import UserError, info, warn
 
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
@@ -139,7 +139,7 @@ def _wait(
                 container_exit = exit_code_from_ecs(
                     aws.client("ecs"), outcome.task_arns[-1], job.name
                 )
-        except Exception:  # the stopped task may be gone; the status still tells the story
+        except UserError:  # any AWS error: the execution's status still tells the story
             container_exit = None
     code = exit_code(status, container_exit)
     summary = (
@@ -152,9 +152,9 @@ def _wait(
     (info if status == "SUCCEEDED" else warn)(summary)
     if outcome.task_arns and job.log_group:
         from cli.ops import console as consolelinks
-        from components.convert.naming import LOG_STREAM_PREFIX
+        from components.contract import log_stream, parse_task_arn
 
-        stream = f"{LOG_STREAM_PREFIX}/{job.name}/{outcome.task_arns[-1].rsplit('/', 1)[-1]}"
+        stream = log_stream(job.name, parse_task_arn(outcome.task_arns[-1])[1])
         info(f"  logs: {consolelinks.log_stream(aws.region, job.log_group, stream)}")
     raise typer.Exit(code)
 
@@ -192,9 +192,10 @@ class _LogFollower:
 
     def _refresh(self) -> None:
         from cli.ops.executions import history, task_outcome
+        from components.contract import parse_task_arn
 
         arns = task_outcome(history(self.sfn, self.execution_arn), self.container).task_arns
-        self.task_ids.update(arn.rsplit("/", 1)[-1] for arn in arns)
+        self.task_ids.update(parse_task_arn(arn)[1] for arn in arns)
         self._print_new()
 
     def drain(self) -> None:
@@ -207,9 +208,8 @@ class _LogFollower:
         self._refresh()
 
     def _print_new(self) -> None:
-        from cli.commands.logs import colour_enabled
         from cli.ops.logreader import render
-        from cli.output import result
+        from cli.output import colour_enabled, result
 
         if not self.task_ids:
             return

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from cli.output import result
 
 
 def schema(
-    output: str = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of standard output."
-    ),
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
 ) -> None:
     """Print the manifest's JSON Schema (for editor autocompletion)."""
     import json

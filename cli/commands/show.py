@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.ops.session import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, JsonOption
 
 
 def show(
@@ -50,19 +50,30 @@ def show(
         result(_human(data))
 
 
+# What ECS answers for a family with no ACTIVE revision: ClientException, "Unable to describe
+# task definition." (the API's error shapes: AccessDeniedException, ServerException,
+# InvalidParameterException, ClientException; botocore's ecs service model).
+_MISSING_TASK_DEFINITION = {"ClientException"}
+
+
 def _task_definition(aws: Any, job: Any) -> str | None:
-    """The job's latest ACTIVE task definition ARN (the family is `{app}-{env}-{job}`)."""
-    from cli.ops.session import aws_errors
+    """The job's latest ACTIVE task definition ARN (the family is `{app}-{env}-{job}`); None
+    when it has none. Any other AWS error (access denied, throttling) is reported as itself."""
+    from botocore.exceptions import ClientError
+
+    from cli.ops.session import aws_errors, error_code
     from components.convert.naming import task_family
 
     ecs = aws.client("ecs")
-    try:
-        with aws_errors():
+    with aws_errors():
+        try:
             return ecs.describe_task_definition(
                 taskDefinition=task_family(job.app, job.env, job.name)
             )["taskDefinition"]["taskDefinitionArn"]
-    except Exception:  # a missing task definition is shown as missing, not as an error
-        return None
+        except ClientError as exc:
+            if error_code(exc) in _MISSING_TASK_DEFINITION:
+                return None  # a missing task definition is shown as missing, not as an error
+            raise
 
 
 def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str, Any]:

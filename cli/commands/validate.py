@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from cli.output import UserError, error, info, result
-
-
-def selected_jobs(project, names: list[str] | None) -> list[str]:
-    """The named jobs (each must have a manifest), or every job in the project."""
-    known = project.job_names()
-    if not known:
-        raise UserError(
-            f"no manifests found in {project.manifests_dir}",
-            hint="Create one with: jobs init --name <job> --image <uri> --schedule @daily",
-        )
-    unknown = [n for n in names or [] if n not in known]
-    if unknown:
-        raise UserError(
-            f"no manifest for {', '.join(unknown)} (looked in {project.manifests_dir}/<job>/"
-            f"manifest.yml); jobs here: {', '.join(known)}"
-        )
-    return list(dict.fromkeys(names)) if names else known
+from cli.options import env_option
+from cli.output import error, info, result
 
 
 def validate(
-    names: list[str] = typer.Argument(None, help="Jobs to check (default: every job)."),
-    env: str = typer.Option(
-        None, "--env", "-e", help="Merge this environment's overrides before checking."
-    ),
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Jobs to check (default: every job).")
+    ] = None,
+    env: Annotated[
+        str | None, env_option("Merge this environment's overrides before checking.")
+    ] = None,
 ) -> None:
     """Check manifests and print every problem; exit 1 if any."""
     from cli.project import find_project
@@ -36,7 +24,7 @@ def validate(
     from components.manifest.load import load_manifest
 
     project = find_project()
-    jobs = selected_jobs(project, names)
+    jobs = project.select_jobs(names, default_all=True)
     app = project.app_name(env)
     failed = 0
     for name in jobs:

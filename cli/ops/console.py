@@ -56,8 +56,10 @@ def task_definition(region: str, task_definition_arn: str) -> str:
 
 
 def ecs_task(region: str, task_arn: str) -> str:
-    """New-format task ARNs end in `task/<cluster>/<task id>`."""
-    parts = task_arn.split(":", 5)[-1].split("/")
-    if len(parts) == 3:
-        return f"{_base(region)}/ecs/v2/clusters/{parts[1]}/tasks/{parts[2]}?region={region}"
+    """The task's page; an old-format ARN names no cluster, so the clusters page."""
+    from components.contract import parse_task_arn
+
+    cluster, task_id = parse_task_arn(task_arn)
+    if cluster:
+        return f"{_base(region)}/ecs/v2/clusters/{cluster}/tasks/{task_id}?region={region}"
     return f"{_base(region)}/ecs/v2/clusters?region={region}"

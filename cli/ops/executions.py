@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cli.output import UserError
-from components.convert.naming import OVERRIDES_KEY
+from components.contract import OVERRIDES_KEY, parse_task_arn
 
 RUNNING_STATES = {"RUNNING", "PENDING_REDRIVE"}
 # Exit codes `jobs run --wait` uses when the container's own code is unknown.
@@ -194,8 +194,7 @@ def history(
 def exit_code_from_ecs(ecs: Any, task_arn: str, container: str) -> int | None:
     """The container's exit code from ECS while the stopped task is still described (about
     an hour after it stops)."""
-    parts = task_arn.split(":", 5)[-1].split("/")
-    cluster = parts[1] if len(parts) == 3 else "default"
+    cluster = parse_task_arn(task_arn)[0] or "default"
     tasks = ecs.describe_tasks(cluster=cluster, tasks=[task_arn]).get("tasks", [])
     for task in tasks:
         for item in task.get("containers", []):

@@ -14,6 +14,7 @@ from typing import Any
 
 from cli.ops.session import Aws, aws_errors
 from cli.output import UserError
+from components import contract
 from components.convert import naming
 
 STATE_MACHINE_TYPE = "states:stateMachine"
@@ -42,11 +43,11 @@ class Job:
 
 def _tag_filters(app: str, env: str, job: str | None) -> list[dict[str, Any]]:
     filters = [
-        {"Key": naming.TAG_APP, "Values": [app]},
-        {"Key": naming.TAG_ENV, "Values": [env]},
+        {"Key": contract.TAG_APP, "Values": [app]},
+        {"Key": contract.TAG_ENV, "Values": [env]},
     ]
     if job:
-        filters.append({"Key": naming.TAG_JOB, "Values": [job]})
+        filters.append({"Key": contract.TAG_JOB, "Values": [job]})
     return filters
 
 
@@ -69,9 +70,9 @@ def tagged_jobs(aws: Aws, app: str, env: str, job: str | None = None) -> dict[st
             for item in page.get("ResourceTagMappingList", []):
                 tags = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
                 # Check again on our side: a job of another app or env is never ours to touch.
-                if tags.get(naming.TAG_APP) != app or tags.get(naming.TAG_ENV) != env:
+                if tags.get(contract.TAG_APP) != app or tags.get(contract.TAG_ENV) != env:
                     continue
-                name = tags.get(naming.TAG_JOB)
+                name = tags.get(contract.TAG_JOB)
                 if not name or (job and name != job):
                     continue
                 entry = found.setdefault(name, Job(name=name, app=app, env=env))

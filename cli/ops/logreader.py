@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.ops.session import error_code
-from components.convert.naming import LOG_STREAM_PREFIX
+from components.contract import STATES_STREAM_PREFIX as STATES_PREFIX
+from components.contract import parse_log_stream
 
-STATES_PREFIX = "states/"
 # GetLogEvents returns at most 10,000 events per call.
 MAX_PAGE = 10_000
 # lastEventTimestamp is updated "on an eventual consistency basis" (CloudWatch Logs API),
@@ -70,25 +70,19 @@ class Stream:
         return self.last_event or self.created or 0
 
 
-def container_prefix() -> str:
-    return f"{LOG_STREAM_PREFIX}/"
-
-
 def task_id(stream: str) -> str | None:
     """`copilot/report/0a1b...` -> `0a1b...`; None for a stream that is not a container's."""
-    parts = stream.split("/")
-    if len(parts) == 3 and parts[0] == LOG_STREAM_PREFIX:
-        return parts[2]
-    return None
+    parsed = parse_log_stream(stream)
+    return parsed[1] if parsed else None
 
 
 def short_name(stream: str) -> str:
     """What a human line starts with: `<container>/<first 8 of the task id>`."""
-    parts = stream.split("/")
-    if len(parts) == 3 and parts[0] == LOG_STREAM_PREFIX:
-        return f"{parts[1]}/{parts[2][:8]}"
+    parsed = parse_log_stream(stream)
+    if parsed:
+        return f"{parsed[0]}/{parsed[1][:8]}"
     if stream.startswith(STATES_PREFIX):
-        return f"states/{parts[-1][:8]}"
+        return f"states/{stream.rsplit('/', 1)[-1][:8]}"
     return stream[:25]
 
 

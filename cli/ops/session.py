@@ -14,9 +14,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError
 
@@ -39,26 +37,6 @@ CREDENTIALS_HINT = (
     "Configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or "
     "`aws sso login`) for the account the environment is deployed in."
 )
-
-
-# The options every operating command takes.
-EnvOption = Annotated[
-    str,
-    typer.Option(
-        "--env", "-e", metavar="ENV", help="Environment the job is deployed in.", show_default=False
-    ),
-]
-AppOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app",
-        "-a",
-        metavar="APP",
-        help="Application name. Default: the project's (scheduled-jobs:app in Pulumi.<env>.yaml).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
 
 
 @dataclass(frozen=True)
@@ -99,6 +77,13 @@ def resolve_target(env: str, app: str | None) -> Target:
 def connect(env: str, app: str | None) -> Aws:
     """The AWS session for `--env`/`--app`."""
     return Aws(resolve_target(env, app))
+
+
+def for_project(project: Project, env: str) -> Aws:
+    """The AWS session of a project's environment (the stack commands' way in)."""
+    return Aws(
+        Target(app=project.app_name(env), env=env, region=project.region(env), project=project)
+    )
 
 
 class Aws:
@@ -144,10 +129,12 @@ class Aws:
         if service not in self._clients:
             from botocore.config import Config
 
+            # STS answers on a global endpoint: checking the caller needs no region.
+            region = self.session.region_name if service == "sts" else self.region
             with aws_errors():
                 self._clients[service] = self.session.client(
                     service,
-                    region_name=self.region,
+                    region_name=region,
                     # Fail fast on a dead endpoint; the caller decides about retrying.
                     config=Config(connect_timeout=5, read_timeout=30),
                 )

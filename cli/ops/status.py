@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.ops import console as consolelinks
 from cli.ops.times import iso
+from components.contract import log_stream, parse_task_arn
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.finder import Job, Rule
@@ -63,6 +64,7 @@ def recent_executions(aws: Aws, job: Job, count: int) -> list[dict[str, Any]]:
 def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
     from cli.ops.executions import exit_code_from_ecs, history, task_outcome
     from cli.ops.session import aws_errors
+    from cli.output import UserError
 
     status = item["status"]
     start, stop = item.get("startDate"), item.get("stopDate")
@@ -79,7 +81,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
             try:
                 with aws_errors():
                     exit_code = exit_code_from_ecs(aws.client("ecs"), task_arn, job.name)
-            except Exception:  # stopped tasks are described for about an hour only
+            except UserError:  # any AWS error: the exit code stays unknown ("-"), not a failure
                 exit_code = None
     return {
         "name": item["name"],
@@ -97,11 +99,9 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
 
 def _log_stream_url(aws: Aws, job: Job, task_arn: str | None) -> str | None:
     """The console page of the main container's log stream of a task."""
-    from components.convert.naming import LOG_STREAM_PREFIX
-
     if not task_arn or not job.log_group:
         return None
-    stream = f"{LOG_STREAM_PREFIX}/{job.name}/{task_arn.rsplit('/', 1)[-1]}"
+    stream = log_stream(job.name, parse_task_arn(task_arn)[1])
     return consolelinks.log_stream(aws.region, job.log_group, stream)
 
 

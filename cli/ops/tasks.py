@@ -6,7 +6,10 @@ A job's tasks all share the task definition family `{app}-{env}-{job}`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.ops.session import Aws
 
 STOP_REASON = "Stopped by `jobs {command}`: the job is being removed from environment {env}."
 CLUSTER_OUTPUT_KEYS = ("cluster", "clusterName", "clusterArn", "cluster_name", "cluster_arn")
@@ -28,21 +31,26 @@ def cluster_from(config_value: Any, outputs: Mapping[str, Any]) -> str | None:
 
 
 def stop_job_tasks(
-    families: Iterable[str],
-    *,
-    cluster: str | None,
-    region: str | None,
-    command: str,
-    env: str,
+    aws: Aws, families: Iterable[str], *, cluster: str | None, command: str
 ) -> list[str]:
-    """Stop every RUNNING task of the given families; returns the stopped task ARNs.
+    """Stop every RUNNING task of the given families in the session's environment; returns
+    the stopped task ARNs. AWS errors become UserErrors (cli.ops.session).
 
     Without a known cluster, every cluster in the region is searched (there are few).
     """
-    import boto3
+    from cli.ops.session import aws_errors
+
+    with aws_errors():
+        return _stop(aws.client("ecs"), families, cluster, command, aws.target.env)
+
+
+def _stop(
+    ecs: Any, families: Iterable[str], cluster: str | None, command: str, env: str
+) -> list[str]:
     from botocore.exceptions import ClientError
 
-    ecs = boto3.session.Session(region_name=region).client("ecs")
+    from cli.ops.session import error_code
+
     if cluster:
         clusters = [cluster]
     else:
@@ -61,7 +69,7 @@ def stop_job_tasks(
             try:
                 tasks = [arn for page in pages for arn in page.get("taskArns", [])]
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
+                if error_code(exc) == "ClusterNotFoundException":
                     break  # a cluster that is gone runs nothing
                 raise
             for task in tasks:

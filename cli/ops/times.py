@@ -55,12 +55,9 @@ def to_millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def from_millis(millis: int) -> datetime:
-    return datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
-
-
 def format_duration(seconds: float | None) -> str:
-    """42 -> `42s`, 3723 -> `1h02m03s`; None -> `-`."""
+    """42 -> `42s`, 3723 -> `1h02m03s`; None -> `-`. The one duration format of the CLI
+    (run results, `show`, deploy progress and summaries)."""
     if seconds is None:
         return "-"
     total = int(round(seconds))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import UserError
-from cli.project import Project, _read_yaml
+from cli.project import Project
 
 LOCAL_STATE_DIR = ".pulumi-state"
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
@@ -51,17 +51,9 @@ def logged_in_url() -> str | None:
 
 
 def _project_backend(project: Project) -> str | None:
-    data = _read_yaml(project.root / "Pulumi.yaml") or {}
-    backend = data.get("backend") if isinstance(data, dict) else None
+    backend = project.project_file().get("backend")
     url = backend.get("url") if isinstance(backend, dict) else None
     return str(url) if url else None
-
-
-def _stack_settings(project: Project, env: str | None) -> dict[str, Any]:
-    if not env or not project.stack_file(env).is_file():
-        return {}
-    data = _read_yaml(project.stack_file(env))
-    return data if isinstance(data, dict) else {}
 
 
 def needs_passphrase(url: str | None, settings: dict[str, Any]) -> bool:
@@ -107,7 +99,7 @@ def resolve(
         env_vars["PULUMI_BACKEND_URL"] = str(url)
     if (
         needs_secrets
-        and needs_passphrase(url, _stack_settings(project, env))
+        and needs_passphrase(url, project.stack_data(env))
         and not any(os.environ.get(var) is not None for var in PASSPHRASE_VARS)
     ):
         if source != "project-local":

@@ -1,6 +1,7 @@
 """Checks the stack commands (deploy, package, destroy, delete, env) share, in the order a
-user meets them: known environment and jobs, the Pulumi CLI, the backend, AWS credentials,
-confirmation. Each failure is one UserError.
+user meets them: a valid environment name, the Pulumi CLI, the backend, the stack, AWS
+credentials (through the environment's shared session, cli.ops.session), confirmation. Each
+failure is one UserError. Jobs are selected with cli.project.Project.select_jobs.
 """
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError, info
 from cli.project import Project
+from components.contract import IMAGE_TAG_VARIABLE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cli.ops.session import Aws
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
-IMAGE_TAG_VAR = "SCHEDULED_JOBS_IMAGE_TAG"
 
 
 def check_env_name(env: str) -> None:
@@ -24,26 +28,6 @@ def check_env_name(env: str) -> None:
             hint="Use lowercase letters, digits and hyphens, starting with a letter "
             "(at most 30 characters), e.g. dev or prod-eu.",
         )
-
-
-def check_jobs(project: Project, names: list[str]) -> list[str]:
-    """The named jobs, each checked to have a manifest; no duplicates."""
-    known = project.job_names()
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        listed = ", ".join(known) if known else "none"
-        raise UserError(
-            f"unknown job{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-            hint=f"Jobs with a manifest in {project.manifests_dir}: {listed}.",
-        )
-    return list(dict.fromkeys(names))
-
-
-def excluded_jobs(project: Project, env: str) -> list[str]:
-    value = project.setting(env, "excludedJobs") or []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def interactive() -> bool:
@@ -70,16 +54,10 @@ def confirm(question: str, *, yes: bool, action: str) -> None:
         raise UserError(f"{action} cancelled; nothing was changed")
 
 
-def check_credentials(region: str | None) -> str:
+def check_credentials(aws: Aws) -> str:
     """The caller's AWS account; a UserError (cli.ops.session) when the credentials are missing,
     expired or rejected. Checked before any deploy so Pulumi never starts without them."""
-    import boto3
-
-    from cli.ops.session import aws_errors
-
-    with aws_errors():
-        sts = boto3.session.Session(region_name=region).client("sts")
-        return str(sts.get_caller_identity().get("Account", ""))
+    return str(aws.account)
 
 
 @dataclass
@@ -90,8 +68,12 @@ class Session:
     env: str
     stack: Any
     env_vars: dict[str, str]
-    region: str | None
+    aws: Aws  # the environment's AWS session (cli.ops.session), shared by every AWS call
     image_tag: str | None = None
+
+    @property
+    def region(self) -> str | None:
+        return self.aws.target.region
 
 
 def open_session(
@@ -115,33 +97,26 @@ def open_session(
     chosen = backend.resolve(project, env, backend_flag)
     if chosen.note:
         info(chosen.note)
-    region = project.region(env)
+    from cli.ops.session import for_project
+
+    aws_session = for_project(project, env)
     env_vars = dict(chosen.env_vars)
     if builds:
         from components.tools.image_tag import default_image_tag
 
         image_tag = image_tag or default_image_tag(project.root)
-        env_vars[IMAGE_TAG_VAR] = image_tag
+        env_vars[IMAGE_TAG_VARIABLE] = image_tag
     has_file = project.stack_file(env).is_file()
     stack = stacks.open_stack(
         project, env, env_vars=env_vars, command=command, create=create and has_file
     )
     if aws:  # after the stack, so an unknown environment is reported first
-        check_credentials(region)
+        check_credentials(aws_session)
     return Session(
         project=project,
         env=env,
         stack=stack,
         env_vars=env_vars,
-        region=region,
+        aws=aws_session,
         image_tag=image_tag,
     )
-
-
-def outputs_of(stack: Any) -> dict[str, Any]:
-    """The stack's outputs as plain values (OutputValue.value)."""
-    from cli.stacks import seam as stacks
-
-    with stacks.pulumi_errors(None):
-        raw = stack.outputs()
-    return {key: getattr(value, "value", value) for key, value in (raw or {}).items()}

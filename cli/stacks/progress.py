@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cli.ops.times import format_duration
+
 # Operations that change nothing in the cloud.
 QUIET_OPS = {"same", "read", "refresh", "discard", "discard-replaced", "remove-pending-replace"}
 SYMBOLS = {
@@ -102,12 +104,6 @@ def format_counts(counts: Mapping[Any, int]) -> str:
 
 def has_changes(counts: Mapping[Any, int]) -> bool:
     return any(n for op, n in (counts or {}).items() if op_name(op) not in QUIET_OPS)
-
-
-def format_duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    minutes, secs = divmod(seconds, 60)
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 class Recorder:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError
+from components.contract import ENVIRONMENT_TOKEN, JOB_TOKEN
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.project import Project
@@ -28,8 +29,6 @@ INSTALL_HINT = (
     "see https://www.pulumi.com/docs/iac/download-install/"
 )
 
-JOB_TYPE = "scheduled-jobs:index:ScheduledJob"
-ENV_TYPE = "scheduled-jobs:index:Environment"
 ROOT_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -122,13 +121,13 @@ def job_targets(
     """
     jobs = sorted(set(jobs))
     targets = [urn(env, project, ROOT_TYPE, f"{project}-{env}")]
-    targets += component_targets(env, project, ENV_TYPE, env)
+    targets += component_targets(env, project, ENVIRONMENT_TOKEN, env)
     excludes: list[str] = []
     for job in jobs:
-        targets += component_targets(env, project, JOB_TYPE, job)
+        targets += component_targets(env, project, JOB_TOKEN, job)
     for other in sorted(set(known_jobs) - set(jobs)):
         if any(other.startswith(job + "-") for job in jobs):
-            excludes += component_targets(env, project, JOB_TYPE, other)
+            excludes += component_targets(env, project, JOB_TOKEN, other)
     return targets, excludes
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.errors import ManifestError, Problem
+from components.errors import Problem, SettingsError
 
 PROJECT = "scheduled-jobs"
 DEFAULT_REGION = "us-east-1"
@@ -44,7 +44,7 @@ def settings_from_config(
 ) -> EnvironmentSettings:
     """Build the settings from config values keyed as in the stack file (`aws:region`,
     `scheduled-jobs:app`, ...); keys of other namespaces are ignored. A wrong shape is an error
-    naming the key."""
+    naming the key and (given `file`) the stack file: a SettingsError."""
     problems: list[Problem] = []
 
     def get(key: str) -> Any:
@@ -72,7 +72,9 @@ def settings_from_config(
 
     tags = get("tags") or {}
     if not isinstance(tags, Mapping):
-        problems.append(Problem("must be a map of tag names to values", path=f"{PROJECT}:tags"))
+        problems.append(
+            Problem("must be a map of tag names to values", path=f"{PROJECT}:tags", file=file)
+        )
         tags = {}
     region = values.get("aws:region") or DEFAULT_REGION
     if not isinstance(region, str):
@@ -90,7 +92,7 @@ def settings_from_config(
         excluded_jobs=frozenset(as_list("excludedJobs")),
     )
     if problems:
-        raise ManifestError(problems)
+        raise SettingsError(problems)
     return settings
 
 

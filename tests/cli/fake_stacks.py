@@ -25,9 +25,10 @@ from pulumi.automation._minimum_version import _MINIMUM_VERSION
 from pulumi.automation._stack import DestroyResult, PreviewResult, UpdateSummary, UpResult
 from pulumi.automation.errors import create_command_error
 
-PROJECT = "scheduled-jobs"
-JOB_TYPE = "scheduled-jobs:index:ScheduledJob"
-ENV_TYPE = "scheduled-jobs:index:Environment"
+from components.contract import DEFAULT_PROJECT as PROJECT
+from components.contract import ENVIRONMENT_TOKEN as ENV_TYPE  # noqa: F401 - for the tests
+from components.contract import JOB_TOKEN as JOB_TYPE
+from components.contract import MANIFEST_FILE, MANIFESTS_DIR
 
 
 def urn(env: str, qualified_type: str, name: str) -> str:
@@ -392,11 +393,11 @@ def project_dir(tmp_path, monkeypatch, project_root) -> Path:
     """A project with jobs report, report-daily and cleanup, and no Pulumi login, backend or
     passphrase from the machine running the tests."""
     root = tmp_path / "project"
-    (root / "manifests").mkdir(parents=True)
+    (root / MANIFESTS_DIR).mkdir(parents=True)
     (root / "Pulumi.yaml").write_text((project_root / "Pulumi.yaml").read_text())
     for job in ("report", "report-daily", "cleanup"):
-        (root / "manifests" / job).mkdir()
-        (root / "manifests" / job / "manifest.yml").write_text(MANIFEST.format(name=job))
+        (root / MANIFESTS_DIR / job).mkdir()
+        (root / MANIFESTS_DIR / job / MANIFEST_FILE).write_text(MANIFEST.format(name=job))
     monkeypatch.setenv("JOBS_PROJECT_DIR", str(root))
     monkeypatch.setenv("PULUMI_HOME", str(tmp_path / "pulumi-home"))
     for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):

@@ -25,8 +25,11 @@ from dataclasses import dataclass
 
 import boto3
 
+from components.contract import log_stream
 from components.convert import naming
 from components.convert.state_machine import RunTaskSpec, definition_json
+from tests.cli.fake_stacks import write_env
+from tests.cli.project_factory import VALID, make_project
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
@@ -228,7 +231,7 @@ def copilot_job(
 
 
 def container_stream(job: str, task_id: str, container: str | None = None) -> str:
-    return f"{naming.LOG_STREAM_PREFIX}/{container or job}/{task_id}"
+    return log_stream(container or job, task_id)
 
 
 def put_logs(group: str, stream: str, events: list[tuple[int, str]]) -> None:
@@ -262,47 +265,34 @@ def moto_config(endpoint: str, *, execute: bool) -> None:
 def write_project(
     root, *, app: str = "demo", env: str = "test", jobs: tuple[str, ...] = ()
 ) -> None:
-    """A minimal project checkout: Pulumi.yaml, a stack file for `env`, and manifests."""
-    (root / "Pulumi.yaml").write_text(
-        "name: scheduled-jobs\nruntime: python\nconfig:\n  app:\n    type: string\n"
-        f"    default: {app}\n"
-    )
-    (root / f"Pulumi.{env}.yaml").write_text(f"config:\n  aws:region: {REGION}\n")
-    for job in jobs:
-        folder = root / "manifests" / job
-        folder.mkdir(parents=True)
-        (folder / "manifest.yml").write_text(
-            f"name: {job}\ntype: Scheduled Job\non:\n  schedule: '@daily'\n"
-            "image:\n  location: public.ecr.aws/docker/library/busybox:latest\n"
-        )
+    """A project checkout as the operating commands see it: Pulumi.yaml, manifests and a
+    stack file for `env` in the seeded region."""
+    make_project(root, {job: VALID for job in jobs}, app=app)
+    write_env(root, env, {"aws:region": REGION})
 
 
-def invoke(*args: str):
-    """Run the `jobs` CLI in-process; the result has exit_code, stdout and stderr."""
-    from typer.testing import CliRunner
-
-    from cli.main import app
-
-    return CliRunner().invoke(app, list(args))
+HEAVY = ("pulumi", "pulumi_aws", "pulumi_docker")
 
 
-def run_without_pulumi(*args: str) -> subprocess.CompletedProcess:
-    """Run `jobs ARGS` in a fresh interpreter and fail if it imported pulumi or pulumi_aws."""
-    code = (
+def run_without_pulumi(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
+    """Run `jobs ARGS` (or, given `code`, those Python lines) in a fresh interpreter and fail
+    if it loaded pulumi, pulumi_aws or pulumi_docker, whether or not it succeeded."""
+    if code is None:
+        code = f"from cli.main import main\nsys.argv = ['jobs', *{list(args)!r}]\nmain()"
+    script = (
         "import sys\n"
-        "from cli.main import main\n"
-        f"sys.argv = ['jobs', *{list(args)!r}]\n"
+        "status = 0\n"
         "try:\n"
-        "    main()\n"
+        f"    exec({code!r})\n"
         "except SystemExit as exc:\n"
-        "    code = exc.code\n"
-        "else:\n"
-        "    code = 0\n"
-        "heavy = [m for m in ('pulumi', 'pulumi_aws') if m in sys.modules]\n"
+        "    status = exc.code\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
-        "sys.exit(code)\n"
+        "sys.exit(status)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert "HEAVY []" in done.stderr, done.stderr
     return done
 

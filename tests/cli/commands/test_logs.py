@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.cli.fake_stacks import jobs
 from tests.cli.seed import (
     Lines,
     container_stream,
     copilot_job,
-    invoke,
     project_job,
     put_logs,
     run_without_pulumi,
@@ -123,7 +123,7 @@ def _messages(stdout: str) -> list[str]:
     ],
 )
 def test_logs_selects_runs_in_time_order(runs, args, expected):
-    result = invoke("logs", "report", "--env", "test", *args)
+    result = jobs("logs", "report", "--env", "test", *args)
     assert result.exit_code == 0, result.output
     assert _messages(result.stdout) == expected
 
@@ -132,7 +132,7 @@ def test_logs_time_window(runs):
     start = datetime.fromtimestamp((runs - 3_600_000) / 1000, tz=timezone.utc)
     end = datetime.fromtimestamp((runs - 3_600_000 + 2) / 1000, tz=timezone.utc)
     fmt = "%Y-%m-%dT%H:%M:%S.%fZ"
-    result = invoke(
+    result = jobs(
         "logs",
         "report",
         "--env",
@@ -147,7 +147,7 @@ def test_logs_time_window(runs):
 
 
 def test_logs_human_lines_name_the_container_and_task(runs):
-    result = invoke("logs", "report", "--env", "test", "--last", "2")
+    result = jobs("logs", "report", "--env", "test", "--last", "2")
     first, *_ = result.stdout.splitlines()
     assert first == f"report/{T2[:8]} run2 0"
     assert f"nginx/{T2[:8]} nginx 0" in result.stdout
@@ -155,7 +155,7 @@ def test_logs_human_lines_name_the_container_and_task(runs):
 
 
 def test_logs_json_lines(runs):
-    result = invoke("logs", "report", "--env", "test", "--last", "2", "--json")
+    result = jobs("logs", "report", "--env", "test", "--last", "2", "--json")
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(events) == 8
@@ -169,14 +169,14 @@ def test_logs_of_copilot_deployed_job(project):
     put_logs(
         job.log_group, container_stream("legacy", T1), [(int(time.time() * 1000), "from copilot")]
     )
-    result = invoke("logs", "legacy", "--env", "test")
+    result = jobs("logs", "legacy", "--env", "test")
     assert result.exit_code == 0, result.output
     assert result.stdout == f"legacy/{T1[:8]} from copilot\n"
 
 
 def test_logs_empty_group_says_so(project):
     project_job()
-    result = invoke("logs", "report", "--env", "test")
+    result = jobs("logs", "report", "--env", "test")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no log events" in result.stderr
@@ -221,7 +221,7 @@ def test_logs_empty_group_says_so(project):
     ],
 )
 def test_logs_rejects_bad_flags(project, args, message):
-    result = invoke("logs", "report", "--env", "test", *args)
+    result = jobs("logs", "report", "--env", "test", *args)
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Traceback" not in result.output
@@ -229,7 +229,7 @@ def test_logs_rejects_bad_flags(project, args, message):
 
 def test_logs_unknown_job(project):
     project_job()
-    result = invoke("logs", "nope", "--env", "test")
+    result = jobs("logs", "nope", "--env", "test")
     assert result.exit_code == 1
     assert 'job "nope" not found in application "demo", environment "test"' in result.stderr
 
@@ -239,7 +239,7 @@ def test_logs_other_app_is_not_read(project):
     put_logs(
         theirs.log_group, container_stream("report", T1), [(int(time.time() * 1000), "secret")]
     )
-    result = invoke("logs", "report", "--env", "test")
+    result = jobs("logs", "report", "--env", "test")
     assert result.exit_code == 1
     assert "secret" not in result.output
 

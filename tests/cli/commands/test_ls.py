@@ -7,7 +7,8 @@ import json
 import boto3
 import pytest
 
-from tests.cli.seed import copilot_job, invoke, project_job, run_without_pulumi, write_project
+from tests.cli.fake_stacks import jobs
+from tests.cli.seed import copilot_job, project_job, run_without_pulumi, write_project
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def deployed(project):
 
 
 def test_ls_json(deployed):
-    result = invoke("ls", "--env", "test", "--json")
+    result = jobs("ls", "--env", "test", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["app"], data["env"]) == ("demo", "test")
@@ -59,7 +60,7 @@ def test_ls_json(deployed):
 
 
 def test_ls_human_table(deployed):
-    result = invoke("ls", "--env", "test")
+    result = jobs("ls", "--env", "test")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
@@ -82,14 +83,14 @@ def test_ls_human_table(deployed):
 
 
 def test_ls_other_app_flag(deployed):
-    data = json.loads(invoke("ls", "--env", "test", "--app", "other", "--json").stdout)
+    data = json.loads(jobs("ls", "--env", "test", "--app", "other", "--json").stdout)
     names = [row["name"] for row in data["jobs"]]
     # The local manifests are listed for any app; only `foreign` is deployed in `other`.
     assert [n for n in names if n not in ("draft", "report")] == ["foreign"]
 
 
 def test_ls_empty_environment(project):
-    result = invoke("ls", "--env", "staging")
+    result = jobs("ls", "--env", "staging")
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == ["draft", "report"]
     assert all("not deployed" in line for line in result.stdout.splitlines()[1:])
@@ -97,11 +98,11 @@ def test_ls_empty_environment(project):
 
 def test_ls_outside_a_project_needs_app(aws, tmp_path, monkeypatch):
     monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
-    result = invoke("ls", "--env", "test")
+    result = jobs("ls", "--env", "test")
     assert result.exit_code == 1
     assert "--app is required outside a scheduled-jobs project" in result.stderr
     project_job()
-    result = invoke("ls", "--env", "test", "--app", "demo")
+    result = jobs("ls", "--env", "test", "--app", "demo")
     assert result.exit_code == 0, result.output
     assert "report" in result.stdout
 

@@ -87,6 +87,29 @@ def test_stack_file_settings_apply(project):
     assert "report: skipped" in done.stderr
 
 
+def test_excluded_jobs_as_a_comma_separated_string(project):
+    # The program splits "a,b" on commas; render once read it as a set of characters.
+    (project / "Pulumi.dev.yaml").write_text(
+        "config:\n  scheduled-jobs:excludedJobs: report,internal\n"
+    )
+    done = invoke("--env", "dev", "--json")
+    assert done.exit_code == 0, done.output
+    names = {r["name"] for r in json.loads(done.stdout)["resources"]}
+    assert "minimal" in names
+    assert "report" not in names and "internal" not in names
+    assert "report: skipped" in done.stderr and "internal: skipped" in done.stderr
+
+
+def test_wrong_stack_settings_are_not_reported_as_a_manifest_problem(project):
+    (project / "Pulumi.dev.yaml").write_text("config:\n  scheduled-jobs:subnets: 5\n")
+    done = invoke("--env", "dev", "minimal")
+    assert done.exit_code == 1
+    assert "invalid stack settings in Pulumi.dev.yaml" in done.stderr
+    assert "scheduled-jobs:subnets: must be a list of strings" in done.stderr
+    assert "manifest" not in done.stderr
+    assert "Traceback" not in done.output
+
+
 def test_output_dir_writes_one_file_per_job(project, tmp_path):
     out = tmp_path / "rendered"
     done = invoke("--env", "dev", "minimal", "report", "--output-dir", str(out))
@@ -103,7 +126,7 @@ def test_output_dir_writes_one_file_per_job(project, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        pytest.param(["--env", "dev", "nope"], "no manifest for nope", id="unknown-job"),
+        pytest.param(["--env", "dev", "nope"], "unknown job: nope", id="unknown-job"),
         pytest.param(["--env", "dev", "internal"], "scheduled-jobs:privateSubnets",
                      id="private-without-subnets"),
         pytest.param(["minimal"], "Missing option '--env'", id="env-required"),

@@ -14,13 +14,13 @@ import boto3
 import pytest
 
 from cli.ops.executions import EXIT_ABORTED, EXIT_INTERRUPTED
+from tests.cli.fake_stacks import jobs
 from tests.cli.seed import (
     Lines,
     container_stream,
     copilot_job,
     ecs_task_document,
     ending_definition,
-    invoke,
     moto_config,
     project_job,
     put_logs,
@@ -86,7 +86,7 @@ def _input(arn: str) -> dict:
 )
 def test_run_starts_execution_with_overrides_in_input(project, args, expected_input):
     job = project_job()
-    result = invoke("run", "report", "--env", "test", *args)
+    result = jobs("run", "report", "--env", "test", *args)
     assert result.exit_code == 0, result.output
     (execution,) = _executions(job.state_machine_arn)
     assert execution["name"] in result.stdout
@@ -97,14 +97,14 @@ def test_run_starts_execution_with_overrides_in_input(project, args, expected_in
 
 def test_run_copilot_job_without_overrides(project):
     job = copilot_job()
-    result = invoke("run", "legacy", "--env", "test")
+    result = jobs("run", "legacy", "--env", "test")
     assert result.exit_code == 0, result.output
     assert _input(job.state_machine_arn) == {}
 
 
 def test_run_copilot_job_refuses_overrides_it_would_ignore(project):
     job = copilot_job()
-    result = invoke("run", "legacy", "--env", "test", "--command", "echo hi")
+    result = jobs("run", "legacy", "--env", "test", "--command", "echo hi")
     assert result.exit_code == 1
     assert "does not read overrides" in result.stderr
     assert _executions(job.state_machine_arn) == []
@@ -113,7 +113,7 @@ def test_run_copilot_job_refuses_overrides_it_would_ignore(project):
 def test_run_touches_only_its_own_app(project):
     ours = project_job(app="demo")
     theirs = project_job(app="other")
-    assert invoke("run", "report", "--env", "test").exit_code == 0
+    assert jobs("run", "report", "--env", "test").exit_code == 0
     assert len(_executions(ours.state_machine_arn)) == 1
     assert _executions(theirs.state_machine_arn) == []
 
@@ -128,7 +128,7 @@ def test_run_touches_only_its_own_app(project):
 )
 def test_run_rejects_bad_flags(project, args, message):
     job = project_job()
-    result = invoke("run", "report", "--env", "test", *args)
+    result = jobs("run", "report", "--env", "test", *args)
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Traceback" not in result.output
@@ -137,14 +137,14 @@ def test_run_rejects_bad_flags(project, args, message):
 
 def test_run_wait_success_exits_0(project, executing):
     project_job(definition=ending_definition("report"))
-    result = invoke("run", "report", "--env", "test", "--wait")
+    result = jobs("run", "report", "--env", "test", "--wait")
     assert result.exit_code == 0, result.output
     assert "SUCCEEDED" in result.stderr
 
 
 def test_run_wait_failure_exits_with_container_code(project, executing):
     project_job(definition=ending_definition("report", exit_code=3))
-    result = invoke("run", "report", "--env", "test", "--wait", "--command", "false")
+    result = jobs("run", "report", "--env", "test", "--wait", "--command", "false")
     assert result.exit_code == 3, result.output
     assert "FAILED" in result.stderr
     assert "container exit code 3" in result.stderr
@@ -165,7 +165,7 @@ def test_run_wait_aborted_exits_non_zero(project):
 
     stopper = threading.Thread(target=stop_when_started)
     stopper.start()
-    result = invoke("run", "report", "--env", "test", "--wait")
+    result = jobs("run", "report", "--env", "test", "--wait")
     stopper.join()
     assert result.exit_code == EXIT_ABORTED, result.output
     assert "ABORTED" in result.stderr
@@ -184,7 +184,7 @@ def test_run_follow_prints_the_runs_logs(project, executing):
     )
     put_logs(job.log_group, container_stream("report", task_id, "proxy"), [(later + 1, "proxy up")])
     put_logs(job.log_group, container_stream("report", "f" * 32), [(later, "another run")])
-    result = invoke("run", "report", "--env", "test", "--follow")
+    result = jobs("run", "report", "--env", "test", "--follow")
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith(("report/", "proxy/"))]
     assert lines == [
@@ -231,7 +231,7 @@ def test_ctrl_c_stops_waiting_not_the_job(project):
 )
 def test_run_unknown_job_lists_what_exists(project, job, env, hint):
     project_job()
-    result = invoke("run", job, "--env", env)
+    result = jobs("run", job, "--env", env)
     assert result.exit_code == 1
     assert "not found" in result.stderr
     assert hint in result.stderr
@@ -246,7 +246,7 @@ def test_run_without_credentials_is_one_clear_error(project, monkeypatch, tmp_pa
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
-    result = invoke("run", "report", "--env", "test")
+    result = jobs("run", "report", "--env", "test")
     assert result.exit_code == 1
     assert "no AWS credentials found" in result.stderr
     assert "Traceback" not in result.output

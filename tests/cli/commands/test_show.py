@@ -8,10 +8,10 @@ from datetime import datetime
 import boto3
 import pytest
 
+from tests.cli.fake_stacks import jobs
 from tests.cli.seed import (
     copilot_job,
     ending_definition,
-    invoke,
     moto_config,
     project_job,
     run_without_pulumi,
@@ -37,7 +37,7 @@ def test_show_json_project_job(project):
     sfn = boto3.client("stepfunctions")
     sfn.stop_execution(executionArn=_start(job.state_machine_arn, "first"))
     _start(job.state_machine_arn, "second")
-    result = invoke("show", "report", "--env", "test", "--json")
+    result = jobs("show", "report", "--env", "test", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"job", "app", "env", "region", "schedule", "executions", "resources"}
@@ -78,7 +78,7 @@ def test_show_json_project_job(project):
 
 def test_show_copilot_job_finds_its_cloudformation_rule(project):
     job = copilot_job(schedule="rate(1 hour)")
-    result = invoke("show", "legacy", "--env", "test")
+    result = jobs("show", "legacy", "--env", "test")
     assert result.exit_code == 0, result.output
     assert "rate(1 hour): every hour" in result.stdout
     assert f"Schedule rule: {job.rule_name}" in result.stdout
@@ -87,11 +87,11 @@ def test_show_copilot_job_finds_its_cloudformation_rule(project):
 
 def test_show_disabled_schedule_has_no_next_runs(project):
     project_job(schedule="cron(0 3 * * ? *)", enabled=False)
-    data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
+    data = json.loads(jobs("show", "report", "--env", "test", "--json").stdout)
     assert data["schedule"]["enabled"] is False
     assert data["schedule"]["nextRuns"] == []
     assert data["schedule"]["description"] == "disabled: runs only with `jobs run`"
-    human = invoke("show", "report", "--env", "test").stdout
+    human = jobs("show", "report", "--env", "test").stdout
     assert "cron(0 3 * * ? *), disabled: runs only with `jobs run`" in human
 
 
@@ -100,7 +100,7 @@ def test_show_failed_execution_exit_code_and_reason(project, aws):
     try:
         job = project_job(definition=ending_definition("report", exit_code=4))
         _start(job.state_machine_arn, "nightly")
-        result = invoke("show", "report", "--env", "test", "--json")
+        result = jobs("show", "report", "--env", "test", "--json")
     finally:
         moto_config(aws, execute=False)
     assert result.exit_code == 0, result.output
@@ -117,7 +117,7 @@ def test_show_failed_execution_exit_code_and_reason(project, aws):
 def test_show_human_sections(project):
     job = project_job()
     _start(job.state_machine_arn, "manual-1")
-    result = invoke("show", "report", "--env", "test")
+    result = jobs("show", "report", "--env", "test")
     assert result.exit_code == 0, result.output
     for heading in ("Schedule", "Next runs:", "Recent executions", "Resources"):
         assert heading in result.stdout
@@ -137,7 +137,7 @@ def test_show_human_sections(project):
 )
 def test_show_unknown(project, args, message):
     project_job()
-    result = invoke("show", *args)
+    result = jobs("show", *args)
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Traceback" not in result.output
@@ -147,3 +147,41 @@ def test_show_never_imports_pulumi(project):
     project_job()
     done = run_without_pulumi("show", "report", "--env", "test")
     assert done.returncode == 0, done.stderr
+
+
+def _failing_describe_task_definition(monkeypatch, code: str, message: str) -> None:
+    """DescribeTaskDefinition answers `code`, as ECS would; every other call goes to moto."""
+    import botocore.client
+    from botocore.exceptions import ClientError
+
+    real = botocore.client.BaseClient._make_api_call
+
+    def call(self, operation, params):
+        if operation == "DescribeTaskDefinition":
+            raise ClientError({"Error": {"Code": code, "Message": message}}, operation)
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
+
+
+def test_show_a_job_without_task_definition_says_not_found(project, monkeypatch):
+    project_job()
+    # ECS's answer for a family with no ACTIVE revision (moto's for an unknown family).
+    _failing_describe_task_definition(
+        monkeypatch, "ClientException", "Unable to describe task definition."
+    )
+    result = jobs("show", "report", "--env", "test")
+    assert result.exit_code == 0, result.output
+    assert "Task definition: not found" in result.stdout
+
+
+def test_show_reports_access_denied_instead_of_not_found(project, monkeypatch):
+    project_job()
+    _failing_describe_task_definition(
+        monkeypatch, "AccessDeniedException", "no ecs:DescribeTaskDefinition"
+    )
+    result = jobs("show", "report", "--env", "test")
+    assert result.exit_code == 1
+    assert "not allowed to call DescribeTaskDefinition" in result.stderr
+    assert "not found" not in result.output
+    assert "Traceback" not in result.output

@@ -44,9 +44,7 @@ def test_named_jobs_and_environment(project):
 @pytest.mark.parametrize(
     ("jobs", "args", "message"),
     [
-        pytest.param(
-            {"alpha": VALID}, ["validate", "zzz"], "no manifest for zzz", id="unknown-job"
-        ),
+        pytest.param({"alpha": VALID}, ["validate", "zzz"], "unknown job: zzz", id="unknown-job"),
         pytest.param({}, ["validate"], "no manifests found", id="no-manifests"),
     ],
 )

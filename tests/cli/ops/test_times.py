@@ -75,8 +75,10 @@ def test_parse_time_rejects_words():
     [
         pytest.param(None, "-", id="unknown"),
         pytest.param(0.4, "0s", id="under-a-second"),
+        pytest.param(4.4, "4s", id="rounded"),
         pytest.param(42, "42s", id="seconds"),
         pytest.param(62, "1m02s", id="minutes"),
+        pytest.param(125, "2m05s", id="minutes-padded"),
         pytest.param(3723, "1h02m03s", id="hours"),
     ],
 )

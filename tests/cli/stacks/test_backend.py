@@ -1,4 +1,4 @@
-"""Backend and passphrase rules (cli/backend.py)."""
+"""Backend and passphrase rules (cli/stacks/backend.py)."""
 
 from __future__ import annotations
 

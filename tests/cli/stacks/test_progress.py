@@ -1,11 +1,11 @@
-"""Engine events made readable (cli/progress.py), fed with real EngineEvent objects."""
+"""Engine events made readable (cli/stacks/progress.py), fed with real EngineEvent objects."""
 
 from __future__ import annotations
 
 import pytest
 from pulumi.automation import EngineEvent, OpType
 
-from cli.stacks.progress import Recorder, format_counts, format_duration, has_changes
+from cli.stacks.progress import Recorder, format_counts, has_changes
 
 URN = "urn:pulumi:dev::scheduled-jobs::scheduled-jobs:index:ScheduledJob$aws:sfn/stateMachine:StateMachine::report-state-machine"  # noqa: E501
 TYPE = "aws:sfn/stateMachine:StateMachine"
@@ -45,14 +45,6 @@ def test_format_counts(counts, text):
 )
 def test_has_changes(counts, changed):
     assert has_changes(counts) is changed
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [pytest.param(4.4, "4s", id="seconds"), pytest.param(125, "2m05s", id="minutes")],
-)
-def test_format_duration(seconds, text):
-    assert format_duration(seconds) == text
 
 
 def test_recorder_plan_progress_and_failures():

@@ -1,4 +1,4 @@
-"""The seam (cli/stacks.py): targets, errors, and the real Automation API on a machine without
+"""The seam (cli/stacks/seam.py): targets, errors, and the real Automation API on a machine without
 the Pulumi CLI."""
 
 from __future__ import annotations
