@@ -82,7 +82,7 @@ def short_name(stream: str) -> str:
     if parsed:
         return f"{parsed[0]}/{parsed[1][:8]}"
     if stream.startswith(STATES_PREFIX):
-        return f"states/{stream.rsplit('/', 1)[-1][:8]}"
+        return f"{STATES_PREFIX}{stream.rsplit('/', 1)[-1][:8]}"
     return stream[:25]
 
 

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.contract import DEFAULT_APP, DEFAULT_REGION
+from components.contract import DEFAULT_PROJECT as PROJECT
 from components.errors import Problem, SettingsError
 
-PROJECT = "scheduled-jobs"
-DEFAULT_REGION = "us-east-1"
-DEFAULT_APP = "demo"
+__all__ = ["DEFAULT_APP", "DEFAULT_REGION", "PROJECT", "EnvironmentSettings"]
 
 # Keys under `config:` in Pulumi.<env>.yaml (without the project prefix) and their shapes.
 LIST_KEYS = ("subnets", "privateSubnets", "securityGroups", "excludedJobs")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from components.contract import MANIFEST_FILE, MANIFESTS_DIR
 from components.errors import ManifestError, Problem
 from components.manifest.interpolate import interpolate
 from components.manifest.merge import apply_override
@@ -68,7 +69,7 @@ def load_manifest(
     folder = Path(path).parent
     # Jobs are found by folder (manifests/<job>/manifest.yml); a different name would deploy
     # under one name and be operated under the other.
-    in_job_folder = Path(path).name == "manifest.yml" and folder.parent.name == "manifests"
+    in_job_folder = Path(path).name == MANIFEST_FILE and folder.parent.name == MANIFESTS_DIR
     if in_job_folder and job.name != folder.name:
         message = f"{job.name!r} does not match its folder manifests/{folder.name}/; rename one"
         problem = Problem(message, path="name", file=file, line=_name_line(text))
