@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from components.contract import LOG_STREAM_PREFIX
 from components.convert import arns
-from components.convert.naming import LOG_STREAM_PREFIX
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
 from components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
 

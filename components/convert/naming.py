@@ -10,13 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from components.contract import (  # noqa: F401 - re-exported names
-    LOG_STREAM_PREFIX,
-    OVERRIDES_KEY,
-    TAG_APP,
-    TAG_ENV,
-    TAG_JOB,
-)
+from components.contract import TAG_APP, TAG_ENV, TAG_JOB
 
 # Length limits of the AWS names built from `{app}-{env}-{job}` (each service's documented
 # maximum: Step Functions CreateStateMachine, EventBridge PutRule, ECS RegisterTaskDefinition,

@@ -12,6 +12,7 @@ from typing import Any
 
 from components.contract import DEFAULT_APP, DEFAULT_REGION
 from components.contract import DEFAULT_PROJECT as PROJECT
+from components.convert.naming import name_problem
 from components.errors import Problem, SettingsError
 
 __all__ = ["DEFAULT_APP", "DEFAULT_REGION", "PROJECT", "EnvironmentSettings"]
@@ -80,9 +81,15 @@ def settings_from_config(
     if not isinstance(region, str):
         problems.append(Problem("must be a string", path="aws:region", file=file))
         region = DEFAULT_REGION
+    app = as_str("app") or default_app
+    # Both are in every physical name; Copilot's rule keeps them valid for every service.
+    if problem := name_problem("environment", env):
+        problems.append(Problem(problem, path="environment", file=file))
+    if problem := name_problem("application", app):
+        problems.append(Problem(problem, path=f"{PROJECT}:app", file=file))
     settings = EnvironmentSettings(
         env=env,
-        app=as_str("app") or default_app,
+        app=app,
         region=region,
         cluster=as_str("cluster"),
         subnets=as_list("subnets"),

@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from components.convert.naming import OVERRIDES_KEY
+from components.contract import OVERRIDES_KEY
 
 CHOICE_STATE = "Check Overrides"
 RUN_STATE = "Run Fargate Task"

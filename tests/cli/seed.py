@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from components import contract
 from components.contract import log_stream
 from components.convert import naming
 from components.convert.state_machine import RunTaskSpec, definition_json
@@ -141,7 +142,11 @@ def ending_definition(
         states["Check Overrides"] = {
             "Type": "Choice",
             "Choices": [
-                {"Variable": f"$.{naming.OVERRIDES_KEY}.command", "IsPresent": True, "Next": "Run"}
+                {
+                    "Variable": f"$.{contract.OVERRIDES_KEY}.command",
+                    "IsPresent": True,
+                    "Next": "Run",
+                }
             ],
             "Default": "Run",
         }

@@ -59,3 +59,22 @@ def test_wrong_shapes_name_the_key(values, field):
 
 def test_default_app_comes_from_the_project():
     assert settings_from_config("dev", {}, default_app="shop").app == "shop"
+
+
+@pytest.mark.parametrize(
+    "env, values, path",
+    [
+        pytest.param("BAD_Env", {}, "environment", id="environment-uppercase-underscore"),
+        pytest.param("my env", {}, "environment", id="environment-space"),
+        pytest.param("e" * 200, {}, "environment", id="environment-too-long"),
+        pytest.param("dev", {"scheduled-jobs:app": "MyApp"}, "scheduled-jobs:app", id="app-upper"),
+    ],
+)
+def test_app_and_environment_names_are_checked_once_here(env, values, path):
+    from components.errors import SettingsError
+
+    with pytest.raises(SettingsError) as caught:
+        settings_from_config(env, values, file="Pulumi.x.yaml")
+    (problem,) = caught.value.problems
+    assert problem.path == path and "lowercase letters" in problem.message
+    assert problem.file == "Pulumi.x.yaml"
