@@ -1,12 +1,15 @@
-"""The Pulumi program of this project (`pulumi up`, `jobs deploy`): see components/program.py."""
+"""The Pulumi program of this project (`pulumi up`, `jobs deploy`): see
+components/resources/program.py."""
 
 import pulumi
 
-from components.errors import ManifestError
+from components.errors import ManifestError, SettingsError
 from components.resources.program import run
 
 try:
     run()
-except ManifestError as exc:
+except SettingsError as exc:
     # RunError: Pulumi prints the message alone, without a Python traceback.
+    raise pulumi.RunError(f"invalid stack settings:\n{exc}") from None
+except ManifestError as exc:
     raise pulumi.RunError(f"invalid manifest:\n{exc}") from None

@@ -27,7 +27,8 @@ from components.tools.image_tag import image_tag
 def stack_settings() -> EnvironmentSettings:
     """This stack's settings, read through `pulumi.Config` (Pulumi.<stack>.yaml)."""
     values = config_values_from_pulumi(pulumi.Config(), pulumi.Config("aws"))
-    return settings_from_config(pulumi.get_stack(), values, default_app=DEFAULT_APP)
+    stack = pulumi.get_stack()
+    return settings_from_config(stack, values, default_app=DEFAULT_APP, file=f"Pulumi.{stack}.yaml")
 
 
 def run(
