@@ -19,7 +19,9 @@ __all__ = ["DEFAULT_APP", "DEFAULT_REGION", "PROJECT", "EnvironmentSettings"]
 
 # Keys under `config:` in Pulumi.<env>.yaml (without the project prefix) and their shapes.
 LIST_KEYS = ("subnets", "privateSubnets", "securityGroups", "excludedJobs")
-MAP_KEYS = ("tags",)
+MAP_KEYS = ("tags", "imports")
+# Child roles an `imports` entry may name: what a migration adopts.
+IMPORTABLE_ROLES = ("log-group",)
 STRING_KEYS = ("app", "cluster")
 
 
@@ -34,6 +36,9 @@ class EnvironmentSettings:
     security_groups: tuple[str, ...] = ()  # () = an egress-only group created for the env
     tags: Mapping[str, str] = field(default_factory=dict)
     excluded_jobs: frozenset[str] = frozenset()
+    # Existing resources to adopt (Pulumi's `import`): job -> {child role: physical ID}, e.g.
+    # {"report": {"log-group": "/copilot/demo-dev-report"}} (written by `migrate copilot`).
+    imports: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def uses_default_vpc(self) -> bool:
@@ -87,6 +92,17 @@ def settings_from_config(
         problems.append(Problem(problem, path="environment", file=file))
     if problem := name_problem("application", app):
         problems.append(Problem(problem, path=f"{PROJECT}:app", file=file))
+    imports = get("imports") or {}
+    if not _is_imports(imports):
+        problems.append(
+            Problem(
+                "must map job names to {role: physical ID} with roles from "
+                + ", ".join(IMPORTABLE_ROLES),
+                path=f"{PROJECT}:imports",
+                file=file,
+            )
+        )
+        imports = {}
     settings = EnvironmentSettings(
         env=env,
         app=app,
@@ -97,10 +113,20 @@ def settings_from_config(
         security_groups=as_list("securityGroups"),
         tags={str(k): str(v) for k, v in tags.items()},
         excluded_jobs=frozenset(as_list("excludedJobs")),
+        imports={job: dict(roles) for job, roles in imports.items()},
     )
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def _is_imports(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(job, str)
+        and isinstance(roles, Mapping)
+        and all(role in IMPORTABLE_ROLES and isinstance(i, str) and i for role, i in roles.items())
+        for job, roles in value.items()
+    )
 
 
 def config_values_from_pulumi(config: Any, aws_config: Any) -> dict[str, Any]:

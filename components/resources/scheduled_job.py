@@ -102,6 +102,7 @@ class ScheduledJobArgs:
             image_tag=image_tag,
             root=root,
             artifacts_bucket=environment.artifacts_bucket,
+            imports=settings.imports.get(job.name, {}),
         )
 
 

@@ -76,6 +76,7 @@ def _recording_relations(seen: dict[str, dict]):
         seen[request.name] = {
             "parent": _name_of(request.parent),
             "dependsOn": sorted(n for n in map(_name_of, request.dependencies) if n),
+            **({"importId": request.importId} if request.importId else {}),
         }
         return original(self, request)
 

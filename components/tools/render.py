@@ -84,6 +84,7 @@ def stack_plan(
                 image_tag=image_tag if _builds(job) else None,
                 root=root,
                 artifacts_bucket=env.artifacts_bucket,
+                imports=settings.imports.get(job.name, {}),
             ),
         )
         resources += plan.resources
@@ -151,6 +152,8 @@ def resolve(plan: Iterable[Resource], *, region: str, relations: bool = False) -
             item["parent"] = resource.parent
             depends = set(resource.depends_on) | resolver.sources(dict(resource.inputs))
             item["dependsOn"] = sorted(depends)
+            if resource.import_id:
+                item["importId"] = resource.import_id
         resources.append(item)
     check_unique(resources)
     return sorted(resources, key=lambda r: (r["name"], r["type"]))

@@ -78,3 +78,24 @@ def test_app_and_environment_names_are_checked_once_here(env, values, path):
     (problem,) = caught.value.problems
     assert problem.path == path and "lowercase letters" in problem.message
     assert problem.file == "Pulumi.x.yaml"
+
+
+@pytest.mark.parametrize(
+    "imports, ok",
+    [
+        pytest.param({"report": {"log-group": "/copilot/demo-dev-report"}}, True, id="log-group"),
+        pytest.param({"report": {"state-machine": "arn"}}, False, id="role-not-importable"),
+        pytest.param({"report": ["/copilot/x"]}, False, id="not-a-map-of-roles"),
+        pytest.param({"report": {"log-group": ""}}, False, id="empty-id"),
+        pytest.param("report", False, id="a-string"),
+    ],
+)
+def test_imports_name_jobs_roles_and_ids(imports, ok):
+    from components.errors import SettingsError
+
+    values = {"scheduled-jobs:imports": imports}
+    if ok:
+        assert settings_from_config("dev", values).imports == imports
+    else:
+        with pytest.raises(SettingsError, match="scheduled-jobs:imports: must map job names"):
+            settings_from_config("dev", values)

@@ -79,6 +79,16 @@ def test_several_jobs_in_one_stack_render_as_registered(monkeypatch):
     assert rendered == registered
 
 
+def test_adopted_resources_are_imported_by_id(monkeypatch):
+    """`imports` (written by `migrate copilot`) reach the engine as Pulumi's import IDs."""
+    config = {"scheduled-jobs:imports": {"minimal": {"log-group": "/copilot/demo-dev-minimal"}}}
+    manifests = {"minimal": TESTDATA / "minimal.yml"}
+    rendered, registered = _both(TESTDATA, manifests, "dev", config)
+    assert rendered == registered
+    imported = {r["name"]: r["importId"] for r in registered if "importId" in r}
+    assert imported == {"minimal-log-group": "/copilot/demo-dev-minimal"}
+
+
 def test_the_example_job_renders_as_registered(monkeypatch):
     monkeypatch.setenv("SCHEDULED_JOBS_IMAGE_TAG", "fidelity")
     manifests = {"hello": ROOT / "manifests" / "hello" / "manifest.yml"}
