@@ -13,7 +13,9 @@ What moto's CloudFormation cannot create is left out of the job template and sai
   resource is covered by plan tests on a listed resource instead.
 - `AddonsStack` (a nested stack from an S3 TemplateURL): the addons template is in the
   workspace and copied; the nested stack is not created.
-The log group's streams are written directly (CloudFormation creates none).
+The log group's streams are written directly (CloudFormation creates none), and so are its
+tags: CloudFormation propagates a stack's tags to the resources it creates that take tags
+[inferred, CloudFormation User Guide on stack tags], moto's does not.
 """
 
 from __future__ import annotations
@@ -459,6 +461,10 @@ def write_stacks(*, app: str = APP, env: str = ENV, region: str = REGION) -> tup
     )
     logs = boto3.client("logs", region_name=region)
     group = f"/copilot/{job_stack}"
+    stack_tags = {"team": "data", **{t["Key"]: t["Value"] for t in tags(env=env, job=JOB)}}
+    logs.tag_resource(
+        resourceArn=f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}", tags=stack_tags
+    )
     for stream in STREAMS:
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
         logs.put_log_events(

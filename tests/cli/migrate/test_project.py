@@ -1,0 +1,102 @@
+"""Writing manifests/ and Pulumi.<env>.yaml from a discovered application."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from cli.migrate.discover import Clients, discover
+from cli.migrate.project import planned_changes, write_project
+from cli.migrate.workspace import read_workspace
+from cli.output import UserError
+from components.convert.settings import settings_from_config
+from components.errors import ManifestError
+from tests.cli.migrate import copilot_app as c
+
+
+@pytest.fixture
+def found(seeded):
+    return discover(read_workspace(seeded.root / "copilot"), Clients())
+
+
+def test_writes_every_file(project, found):
+    changes = write_project(project, found)
+    root = project.root
+    assert sorted((ch.path.relative_to(root).as_posix(), ch.state) for ch in changes) == [
+        ("Pulumi.test.yaml", "create"),
+        ("manifests/report/addons/bucket.yml", "create"),
+        ("manifests/report/manifest.yml", "create"),
+    ]
+    # Byte for byte, comments included.
+    assert (root / "manifests/report/manifest.yml").read_text() == c.JOB_MANIFEST
+    assert (root / "manifests/report/addons/bucket.yml").read_text() == c.ADDON
+    assert not (root / "manifests" / "api").exists()  # the service is left alone
+    env = found.environments["test"]
+    config = yaml.safe_load((root / "Pulumi.test.yaml").read_text())["config"]
+    assert config == {
+        "aws:region": "us-east-1",
+        "scheduled-jobs:app": "shop",
+        "scheduled-jobs:cluster": env.outputs["ClusterId"],
+        "scheduled-jobs:subnets": env.outputs["PublicSubnets"].split(","),
+        "scheduled-jobs:privateSubnets": env.outputs["PrivateSubnets"].split(","),
+        "scheduled-jobs:securityGroups": [env.outputs["EnvironmentSecurityGroup"]],
+        "scheduled-jobs:tags": {"team": "data"},
+    }
+    settings = settings_from_config("test", config)  # what the program will read
+    assert settings.cluster == env.outputs["ClusterId"]
+    assert settings.subnets == tuple(env.outputs["PublicSubnets"].split(","))
+    assert settings.tags == {"team": "data"} and settings.app == "shop"
+    assert not list(root.rglob("*.tmp"))
+
+
+def test_running_again_changes_nothing(project, found):
+    write_project(project, found)
+    before = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
+    changes = write_project(project, found)
+    assert {ch.state for ch in changes} == {"unchanged"}
+    assert {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()} == before
+
+
+def test_other_settings_in_the_stack_file_are_kept(project, found):
+    path = project.root / "Pulumi.test.yaml"
+    path.write_text("encryptionsalt: v1:abc\nconfig:\n  scheduled-jobs:excludedJobs: [x]\n")
+    write_project(project, found)
+    data = yaml.safe_load(path.read_text())
+    assert data["encryptionsalt"] == "v1:abc"
+    assert data["config"]["scheduled-jobs:excludedJobs"] == ["x"]
+    assert data["config"]["scheduled-jobs:app"] == "shop"
+
+
+def test_conflicts_are_all_reported_and_nothing_is_written(project, found):
+    manifest = project.root / "manifests/report/manifest.yml"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("name: report\n")
+    (project.root / "Pulumi.test.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    with pytest.raises(UserError) as caught:
+        write_project(project, found)
+    assert "manifests/report/manifest.yml exists with other content" in caught.value.message
+    assert "Pulumi.test.yaml already sets aws:region" in caught.value.message
+    assert "--force" in caught.value.hint
+    assert manifest.read_text() == "name: report\n"
+    assert not (project.root / "manifests/report/addons").exists()
+
+
+def test_force_overwrites(project, found):
+    manifest = project.root / "manifests/report/manifest.yml"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("name: report\n")
+    states = {ch.path.name: ch.state for ch in planned_changes(project, found, force=True)}
+    assert states["manifest.yml"] == "update"
+    write_project(project, found, force=True)
+    assert manifest.read_text() == c.JOB_MANIFEST
+
+
+def test_what_was_written_is_validated(project, seeded):
+    bad = c.JOB_MANIFEST.replace("retries: 2", "retries: 99").replace("cpu: 256", "cpuu: 256")
+    (seeded.root / "copilot/report/manifest.yml").write_text(bad)
+    found = discover(read_workspace(seeded.root / "copilot"), Clients())
+    with pytest.raises(ManifestError) as caught:
+        write_project(project, found)
+    text = str(caught.value)
+    assert "manifests/report/manifest.yml" in text
+    assert "retries" in text and "cpuu" in text  # every problem at once
