@@ -250,6 +250,7 @@ def read_job(clients: Clients, env: Environment, app: str, job: str) -> JobStack
                     status=r.get("ResourceStatus", ""),
                 )
                 for r in listed
+                if r.get("LogicalResourceId") and r.get("ResourceType")
             )
             body = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
             text = body if isinstance(body, str) else json.dumps(body)

@@ -25,8 +25,24 @@ def repo(tmp_path, monkeypatch, project_root) -> Path:
 
 
 @pytest.fixture
-def seeded(aws, repo) -> copilot_app.Seeded:
+def seeded(aws, repo, monkeypatch) -> copilot_app.Seeded:
+    _policy_only_updates(monkeypatch)
     return copilot_app.seed(repo)
+
+
+def _policy_only_updates(monkeypatch) -> None:
+    """moto's CloudFormation has no update handler for AWS::Logs::LogGroup: an update that
+    changes only the group's DeletionPolicy leaves the stack listing the group without its IDs.
+    CloudFormation changes nothing in the resource for such an update, so the handler added
+    here returns the group as it is. (The moto server runs in this process, in a thread.)"""
+    from moto.logs.models import LogGroup
+
+    def update(cls, original_resource, new_resource_name, cloudformation_json, **kwargs):
+        return original_resource
+
+    monkeypatch.setattr(
+        LogGroup, "update_from_cloudformation_json", classmethod(update), raising=False
+    )
 
 
 @pytest.fixture

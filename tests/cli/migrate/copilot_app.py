@@ -21,6 +21,7 @@ tags: CloudFormation propagates a stack's tags to the resources it creates that 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -465,12 +466,14 @@ def write_stacks(*, app: str = APP, env: str = ENV, region: str = REGION) -> tup
     logs.tag_resource(
         resourceArn=f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}", tags=stack_tags
     )
+    now = int(time.time() * 1000)
     for stream in STREAMS:
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
         logs.put_log_events(
             logGroupName=group,
             logStreamName=stream,
-            logEvents=[{"timestamp": 1764500000000, "message": f"past run in {stream}"}],
+            # AWS (and moto) refuse events older than 14 days: an hour ago.
+            logEvents=[{"timestamp": now - 3_600_000, "message": f"past run in {stream}"}],
         )
     return env_stack, job_stack
 
