@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from tests.cli.fake_stacks import FakeStack, job_steps, jobs
-from tests.cli.migrate import copilot_app as c
 from tests.cli.migrate import conftest as migrate_fixtures
+from tests.cli.migrate import copilot_app as c
 from tests.cli.migrate.test_apply import GROUP, create_ours
 
 STACK = "shop-test-report"
