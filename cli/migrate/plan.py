@@ -313,14 +313,14 @@ def plan_job(
         + (f"; the next run is due {when:%Y-%m-%d %H:%M} UTC" if when else "")
     )
     rollback = (
-        "Before `remove-stack` nothing has changed that matters: the Retain policy only keeps "
-        "resources when the stack is deleted, so stop there and keep using Copilot. After it, "
-        "go forward: run the same command again and it continues where it stopped. To return "
-        f"to Copilot instead, remove {job} from the new stack without deleting the log group "
-        f"(`pulumi state delete` its log group URN, then `scheduled-jobs delete --env {env} "
-        f"{job}`), then `copilot job deploy --name {job} --env {env}` after deleting or "
-        f"renaming the log group, or import it into CloudFormation with the template saved "
-        f"in .scheduled-jobs/migrate/{stack.name}.json."
+        "Before `remove-stack` nothing that matters has changed (a Retain policy only acts "
+        "when the stack is deleted): stop there and keep using Copilot. After it, go forward: "
+        "run the same command again and it continues where it stopped. Returning to Copilot "
+        "after it means taking the job out of the new stack while keeping its log group "
+        f"(`pulumi state delete` the log group's URN, then `scheduled-jobs delete --env {env} "
+        f"{job}`) and recreating the Copilot stack around the kept log group (a CloudFormation "
+        f"IMPORT change set from the template saved in .scheduled-jobs/migrate/{stack.name}"
+        f".json, then `copilot job deploy --name {job} --env {env}`); see docs/migrating.md."
     )
     return JobPlan(
         app=app,
