@@ -30,7 +30,7 @@ from typing import Any
 from cli.migrate import template as templates
 from cli.migrate.discover import Clients, Environment, JobStack, read_job, rule_state
 from cli.migrate.files import write_atomically
-from cli.migrate.plan import Expected, JobPlan, retained_ids
+from cli.migrate.plan import STABLE, Expected, JobPlan, retained_ids
 from cli.ops.session import aws_errors, error_code
 from cli.output import UserError, info
 from cli.project import Project
@@ -258,7 +258,8 @@ def apply_job(ctx: Context, plan: JobPlan, stack: JobStack) -> None:
     """Run the plan's steps that are not done yet; a StepFailed says where it stopped."""
     project, env, job = ctx.project, plan.env, plan.job
     record = read_record(project, stack.name)
-    if stack.status is not None:
+    # Saved while the stack is whole; a half-deleted stack lists fewer resources than it had.
+    if stack.status in STABLE or (stack.status is not None and record is None):
         with aws_errors():
             text = _template_text(ctx.clients("cloudformation", ctx.env.region), stack.name)
         record = save_record(project, stack, text, app=plan.app, env=env, job=job)

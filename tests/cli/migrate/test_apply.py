@@ -221,3 +221,25 @@ def test_running_twice_after_success_does_nothing(migration, project):
     found, stack, plan = current(project)
     assert plan.done
     apply.apply_job(context(project, found, deploy=lambda *a: pytest.fail("deployed")), plan, stack)
+
+
+def test_a_failed_deploy_says_what_pulumi_said_and_the_rerun_deploys_again(
+    migration, project, automation
+):
+    automation.fail("up", "error: inputs to import do not match the existing resource")
+    found, stack, plan = current(project)
+    with pytest.raises(UserError) as caught:
+        apply.apply_job(context(project, found), plan, stack)
+    message = caught.value.message
+    assert "step 4 (deploy) failed: deploy to test failed:" in message
+    assert "inputs to import do not match the existing resource" in message
+    assert f"log group {GROUP}: exists, 2 stream(s)" in message
+    assert "rule shop-test-report: not created" in message
+    assert "continues with step 4" in caught.value.hint
+
+    automation.failures.clear()
+    create_ours()
+    found, stack, plan = current(project)
+    assert [s.done for s in plan.steps] == [True, True, True, False, False]
+    apply.apply_job(context(project, found), plan, stack)
+    assert len(automation.seen) == 2 and current(project)[2].done
