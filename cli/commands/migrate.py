@@ -35,7 +35,8 @@ def _expected(project: Any, found: Any, env: str, job: str) -> Any:
     return Expected(
         schedule=manifest.schedule_expression,
         retention=manifest.logging.retention,
-        tags=resource_tags(found.app, env, job, found.app_tags),
+        # The tags the program will set: the stack file's, as written (or edited) now.
+        tags=resource_tags(found.app, env, job, project.setting(env, "tags") or {}),
         project=project.name,
     )
 
@@ -82,7 +83,8 @@ def _document(found: Any, changes: list[Any], plans: list[Any], project: Any) ->
         ],
         "leftAlone": [{"name": n, "type": t} for n, t in found.left_alone.items()],
         "files": [
-            {"path": c.path.relative_to(project.root).as_posix(), "state": c.state} for c in changes
+            {"path": c.path.relative_to(project.root).as_posix(), "state": c.state, "note": c.note}
+            for c in changes
         ],
         "jobs": [plan.to_json() for plan, _, _ in plans],
         "notes": [
@@ -109,7 +111,8 @@ def _print_text(document: dict[str, Any], plans: list[Any]) -> None:
         result(f"left alone: {item['name']} ({item['type']})")
     result("project files:")
     for item in document["files"]:
-        result(f"  {item['state']:<9} {item['path']}")
+        note = f" ({item['note']}; --force writes Copilot's)" if item["note"] else ""
+        result(f"  {item['state']:<9} {item['path']}{note}")
     for plan, _, _ in plans:
         for line in text_lines(plan):
             result(line)

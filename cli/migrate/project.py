@@ -2,9 +2,9 @@
 addons, byte for byte) and one `Pulumi.<env>.yaml` per environment with the region, the app
 and the environment stack's network and cluster. Nothing in AWS changes.
 
-Every change is worked out first; a file that exists with other content is a conflict, and all
-conflicts are reported together before anything is written (unless `force`). Files are written
-atomically. Running it again on an unchanged application changes nothing.
+Every change is worked out first. A file that exists with other content is kept and reported
+(so a manifest fixed after the first run stays fixed); `force` overwrites it with Copilot's.
+Files are written atomically. Running it again on an unchanged application changes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ MAX_ADDON_BYTES = 5_000_000
 class Change:
     path: Path
     content: bytes
-    state: str  # "create", "update" (with force), "unchanged"
+    state: str  # "create", "update", "unchanged", "kept" (differs from Copilot's; no --force)
+    note: str = ""
 
 
 def stack_settings(project_name: str, env: Environment, app: str, tags: dict[str, str]):
@@ -51,6 +52,21 @@ def stack_settings(project_name: str, env: Environment, app: str, tags: dict[str
     return values
 
 
+def environment_tags(found: Discovery, env: str) -> dict[str, str]:
+    """The tags Copilot's job stacks in `env` carry besides its own keys (the application's
+    tags plus any `--resource-tags`), when they all agree; else the application's tags."""
+    from components.contract import TAG_APP, TAG_ENV, TAG_JOB
+
+    seen = [
+        {k: v for k, v in stack.tags.items() if k not in (TAG_APP, TAG_ENV, TAG_JOB)}
+        for (stack_env, _), stack in found.stacks.items()
+        if stack_env == env and stack.status is not None
+    ]
+    if seen and all(tags == seen[0] for tags in seen):
+        return seen[0]
+    return dict(found.app_tags)
+
+
 def _read_stack_file(path: Path) -> dict[str, Any]:
     import yaml
 
@@ -64,18 +80,16 @@ def _read_stack_file(path: Path) -> dict[str, Any]:
 
 
 def stack_file_text(path: Path, values: dict[str, Any], *, force: bool) -> tuple[str, list[str]]:
-    """The stack file with `values` set, and the keys whose current value differs (conflicts
-    unless `force`). Other keys (encryptionsalt, other settings) are kept."""
+    """The stack file with `values` set, and the keys it already sets to other values: those
+    are kept as they are unless `force`. Other keys (encryptionsalt, settings) are kept."""
     import yaml
 
     data = _read_stack_file(path)
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    conflicts = [k for k, v in values.items() if k in config and config[k] != v]
-    if conflicts and not force:
-        return "", conflicts
-    config = {**config, **values}
-    data = {**data, "config": config}
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), conflicts
+    differ = [k for k, v in values.items() if k in config and config[k] != v]
+    chosen = values if force else {k: v for k, v in values.items() if k not in differ}
+    data = {**data, "config": {**config, **chosen}}
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False), differ
 
 
 def _addons(folder: Path) -> list[Path]:
@@ -88,19 +102,20 @@ def _addons(folder: Path) -> list[Path]:
 
 
 def planned_changes(project: Project, found: Discovery, *, force: bool = False) -> list[Change]:
-    """Every file to write; a UserError listing all conflicts when some exist and no `force`."""
+    """Every file to write. A file (or stack setting) that exists with other content is kept
+    as it is (state `kept`: a manifest fixed after the first run stays fixed) unless `force`,
+    which overwrites it with Copilot's."""
     changes: list[Change] = []
-    conflicts: list[str] = []
 
-    def add(path: Path, content: bytes) -> None:
+    def add(path: Path, content: bytes, note: str = "") -> None:
         if not path.exists():
             changes.append(Change(path, content, "create"))
         elif path.read_bytes() == content:
-            changes.append(Change(path, content, "unchanged"))
+            changes.append(Change(path, content, "kept" if note else "unchanged", note))
         elif force:
             changes.append(Change(path, content, "update"))
         else:
-            conflicts.append(f"{path.relative_to(project.root)} exists with other content")
+            changes.append(Change(path, path.read_bytes(), "kept", "differs from Copilot's"))
 
     for job in found.jobs:
         workload = found.workspace.jobs[job]
@@ -110,22 +125,16 @@ def planned_changes(project: Project, found: Discovery, *, force: bool = False) 
             add(target / "addons" / addon.relative_to(workload.addons), addon.read_bytes())
     for name, env in found.environments.items():
         path = project.stack_file(name)
-        values = stack_settings(project.name, env, found.app, found.app_tags)
+        values = stack_settings(project.name, env, found.app, environment_tags(found, name))
         text, differ = stack_file_text(path, values, force=force)
-        if differ and not force:
-            conflicts.append(f"{path.name} already sets {', '.join(differ)} to other values")
-            continue
-        add_or_update = text.encode("utf-8")
-        if path.exists() and path.read_bytes() == add_or_update:
-            changes.append(Change(path, add_or_update, "unchanged"))
+        content = text.encode("utf-8")
+        note = "" if force or not differ else f"keeps its own {', '.join(differ)}"
+        if not path.exists():
+            changes.append(Change(path, content, "create"))
+        elif path.read_bytes() == content:
+            changes.append(Change(path, content, "kept" if note else "unchanged", note))
         else:
-            changes.append(Change(path, add_or_update, "update" if path.exists() else "create"))
-    if conflicts:
-        raise UserError(
-            "the project already has other files or settings; nothing was written:\n  "
-            + "\n  ".join(conflicts),
-            hint="Pass --force to overwrite them with what Copilot has, or move them away.",
-        )
+            changes.append(Change(path, content, "update", note))
     return changes
 
 
@@ -134,7 +143,7 @@ def write_project(project: Project, found: Discovery, *, force: bool = False) ->
     a ManifestError with all problems when some do not load."""
     changes = planned_changes(project, found, force=force)
     for change in changes:
-        if change.state != "unchanged":
+        if change.state in ("create", "update"):
             write_atomically(change.path, change.content)
     validate(project, found)
     return changes

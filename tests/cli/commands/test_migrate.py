@@ -77,6 +77,7 @@ def test_json(seeded):
     data = json.loads(out.stdout)
     assert set(data) == {"app", "account", "environments", "leftAlone", "files", "jobs", "notes"}
     assert data["leftAlone"] == [{"name": "api", "type": "Backend Service"}]
+    assert {"path": "Pulumi.test.yaml", "state": "create", "note": ""} in data["files"]
     assert data["environments"][0]["name"] == "test"
     assert len(data["environments"][0]["publicSubnets"]) == 2
     (job,) = data["jobs"]

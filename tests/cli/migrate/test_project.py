@@ -8,7 +8,6 @@ import yaml
 from cli.migrate.discover import Clients, discover
 from cli.migrate.project import planned_changes, write_project
 from cli.migrate.workspace import read_workspace
-from cli.output import UserError
 from components.convert.settings import settings_from_config
 from components.errors import ManifestError
 from tests.cli.migrate import copilot_app as c
@@ -67,18 +66,22 @@ def test_other_settings_in_the_stack_file_are_kept(project, found):
     assert data["config"]["scheduled-jobs:app"] == "shop"
 
 
-def test_conflicts_are_all_reported_and_nothing_is_written(project, found):
+def test_files_that_differ_are_kept_and_said(project, found):
     manifest = project.root / "manifests/report/manifest.yml"
     manifest.parent.mkdir(parents=True)
-    manifest.write_text("name: report\n")
-    (project.root / "Pulumi.test.yaml").write_text("config:\n  aws:region: eu-west-1\n")
-    with pytest.raises(UserError) as caught:
-        write_project(project, found)
-    assert "manifests/report/manifest.yml exists with other content" in caught.value.message
-    assert "Pulumi.test.yaml already sets aws:region" in caught.value.message
-    assert "--force" in caught.value.hint
-    assert manifest.read_text() == "name: report\n"
-    assert not (project.root / "manifests/report/addons").exists()
+    fixed = c.JOB_MANIFEST.replace("retries: 2", "retries: 3")  # a fix after the first run
+    manifest.write_text(fixed)
+    path = project.root / "Pulumi.test.yaml"
+    path.write_text("config:\n  aws:region: us-east-1\n  scheduled-jobs:tags: {team: ops}\n")
+    changes = {ch.path.name: ch for ch in write_project(project, found)}
+    assert changes["manifest.yml"].state == "kept"
+    assert changes["manifest.yml"].note == "differs from Copilot's"
+    assert manifest.read_text() == fixed
+    assert changes["Pulumi.test.yaml"].note == "keeps its own scheduled-jobs:tags"
+    config = yaml.safe_load(path.read_text())["config"]
+    assert config["scheduled-jobs:tags"] == {"team": "ops"}
+    assert config["scheduled-jobs:app"] == "shop"  # what it did not set is added
+    assert (project.root / "manifests/report/addons/bucket.yml").is_file()
 
 
 def test_force_overwrites(project, found):
@@ -100,3 +103,16 @@ def test_what_was_written_is_validated(project, seeded):
     text = str(caught.value)
     assert "manifests/report/manifest.yml" in text
     assert "retries" in text and "cpuu" in text  # every problem at once
+
+
+def test_tags_come_from_the_job_stacks_when_they_agree(project, found):
+    from dataclasses import replace
+
+    from cli.migrate.project import environment_tags
+
+    stack = found.stacks[("test", "report")]
+    tagged = replace(stack, tags={**stack.tags, "cost-center": "42"})
+    found = replace(found, stacks={("test", "report"): tagged})
+    assert environment_tags(found, "test") == {"team": "data", "cost-center": "42"}
+    gone = replace(found, stacks={("test", "report"): replace(stack, status=None)})
+    assert environment_tags(gone, "test") == {"team": "data"}  # the application's
