@@ -60,6 +60,7 @@ def test_plan_writes_the_project_and_changes_nothing_in_aws(seeded, repo):
         "replace  Rule",
         "replace  TaskDefinition",
         "remove   EnvControllerFunction",
+        "keep     AddonsStack",
     ):
         assert line in text, line
     assert "1. [todo] retain:" in text and "5. [todo] verify:" in text
@@ -93,6 +94,7 @@ def test_json(seeded):
         "StateMachine": "replace",
         "RuleRole": "replace",
         "Rule": "replace",
+        "AddonsStack": "keep",
     }
     assert [s["step"] for s in job["steps"]] == [
         "retain",
@@ -102,6 +104,7 @@ def test_json(seeded):
         "verify",
     ]
     assert job["problems"] == []
+    assert any("the job has addons" in w for w in job["warnings"])
 
 
 def test_apply_takes_the_job_over(deployable, repo):

@@ -31,18 +31,27 @@ def seeded(aws, repo, monkeypatch) -> copilot_app.Seeded:
 
 
 def _policy_only_updates(monkeypatch) -> None:
-    """moto's CloudFormation has no update handler for AWS::Logs::LogGroup: an update that
-    changes only the group's DeletionPolicy leaves the stack listing the group without its IDs.
-    CloudFormation changes nothing in the resource for such an update, so the handler added
-    here returns the group as it is. (The moto server runs in this process, in a thread.)"""
-    from moto.logs.models import LogGroup
+    """CloudFormation changes no resource when an update changes only a resource's
+    DeletionPolicy/UpdateReplacePolicy; moto's updates the resource (it recreates a nested
+    stack, and lists a log group without its IDs: it has no update handler for log groups).
+    Here such resources are left out of moto's list of resources to modify, as CloudFormation
+    leaves them alone. (The moto server runs in this process, in a thread.)"""
+    from moto.cloudformation.parsing import ResourceMap
 
-    def update(cls, original_resource, new_resource_name, cloudformation_json, **kwargs):
-        return original_resource
+    policies = ("DeletionPolicy", "UpdateReplacePolicy")
+    original = ResourceMap.build_resource_diff
 
-    monkeypatch.setattr(
-        LogGroup, "update_from_cloudformation_json", classmethod(update), raising=False
-    )
+    def build_resource_diff(self, other_template, parameters=None):
+        diff = original(self, other_template, parameters)
+        old, new = self._resource_json_map, other_template["Resources"]
+
+        def bare(resource):
+            return {k: v for k, v in resource.items() if k not in policies}
+
+        diff["Modify"] = [n for n in diff["Modify"] if bare(old[n]) != bare(new[n])]
+        return diff
+
+    monkeypatch.setattr(ResourceMap, "build_resource_diff", build_resource_diff)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ What moto's CloudFormation cannot create is left out of the job template and sai
   in Docker, which this machine has no daemon for, and the stack would never finish creating.
   The Lambda function and its role are in the template; the migration's handling of the custom
   resource is covered by plan tests on a listed resource instead.
-- `AddonsStack` (a nested stack from an S3 TemplateURL): the addons template is in the
-  workspace and copied; the nested stack is not created.
+The addons stack is created as Copilot creates it: a nested stack (`AddonsStack`) from the
+addons template uploaded to S3, holding an S3 bucket.
 The log group's streams are written directly (CloudFormation creates none), and so are its
 tags: CloudFormation propagates a stack's tags to the resources it creates that take tags
 [inferred, CloudFormation User Guide on stack tags], moto's does not.
@@ -35,6 +35,7 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 SCHEDULE = "cron(0 9 ? * 2-6 *)"
 RETENTION = 14
+ARTIFACTS = "shop-infrastructure-pipelinebuiltartifactbuc-1x2y3z"
 STREAMS = ["copilot/report/0f1e2d3c4b5a69788796a5b4c3d2e1f0", "states/2026-11-30-run"]
 
 JOB_MANIFEST = """\
@@ -337,6 +338,15 @@ Resources:
               - Effect: Allow
                 Action: states:StartExecution
                 Resource: !Ref StateMachine
+  AddonsStack:
+    Type: AWS::CloudFormation::Stack
+    Condition: HasAddons
+    Properties:
+      Parameters:
+        App: !Ref AppName
+        Env: !Ref EnvName
+        Name: !Ref WorkloadName
+      TemplateURL: !Ref AddonsTemplateURL
   Rule:
     Type: AWS::Events::Rule
     Properties:
@@ -440,6 +450,12 @@ def write_stacks(*, app: str = APP, env: str = ENV, region: str = REGION) -> tup
         Tags=tags(env=env),
     )
     job_stack = f"{app}-{env}-{JOB}"
+    # Copilot uploads the addons template to the application's artifact bucket.
+    s3 = boto3.client("s3", region_name=region)
+    s3.create_bucket(Bucket=ARTIFACTS)
+    key = f"manual/addons/{JOB}/0123abcd.yml"
+    s3.put_object(Bucket=ARTIFACTS, Key=key, Body=ADDON.encode())
+    addons_url = f"https://{ARTIFACTS}.s3.{region}.amazonaws.com/{key}"
     parameters = {
         "AppName": app,
         "EnvName": env,
@@ -450,7 +466,7 @@ def write_stacks(*, app: str = APP, env: str = ENV, region: str = REGION) -> tup
         "TaskMemory": "512",
         "TaskCount": "1",
         "LogRetention": str(RETENTION),
-        "AddonsTemplateURL": "",
+        "AddonsTemplateURL": addons_url,
     }
     cfn.create_stack(
         StackName=job_stack,

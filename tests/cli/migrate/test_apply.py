@@ -101,12 +101,15 @@ def create_ours():
 def test_retain_then_remove_keeps_the_log_group_and_nothing_collides(migration, project):
     found, stack, plan = current(project)
     ctx = context(project, found)
-    apply.retain(ctx, stack, ["LogGroup"])
+    addons = stack.resource("AddonsStack").physical_id
+    buckets = {b["Name"] for b in client("s3").list_buckets()["Buckets"]}
+    apply.retain(ctx, stack, ["LogGroup", "AddonsStack"])
     cfn = client("cloudformation")
     raw = cfn.get_template(StackName=stack.name)["TemplateBody"]  # botocore parses JSON
     body = load(raw if isinstance(raw, str) else json.dumps(raw))
     assert body["Resources"]["LogGroup"]["DeletionPolicy"] == "Retain"
     assert body["Resources"]["LogGroup"]["UpdateReplacePolicy"] == "Retain"
+    assert body["Resources"]["AddonsStack"]["DeletionPolicy"] == "Retain"
     assert "DeletionPolicy" not in body["Resources"]["StateMachine"]
     described = cfn.describe_stacks(StackName=stack.name)["Stacks"][0]
     assert described["StackStatus"] == "UPDATE_COMPLETE"
@@ -138,6 +141,10 @@ def test_retain_then_remove_keeps_the_log_group_and_nothing_collides(migration, 
     assert client("lambda").list_functions()["Functions"] == []
     # The task definition family is not a collision: ours registers the next revision of it.
     # (CloudFormation deregisters Copilot's revision on delete; moto's leaves it ACTIVE.)
+    # The addons stack is kept, with its bucket (the job's data).
+    kept = cfn.describe_stacks(StackName=addons)["Stacks"][0]
+    assert kept["StackStatus"] == "CREATE_COMPLETE"
+    assert {b["Name"] for b in client("s3").list_buckets()["Buckets"]} == buckets
     # The environment stack is untouched.
     assert cfn.describe_stacks(StackName="shop-test")["Stacks"][0]["StackStatus"] == (
         "CREATE_COMPLETE"
@@ -198,7 +205,7 @@ def test_a_failed_step_stops_reports_and_the_rerun_continues(migration, project,
         apply.apply_job(context(project, found, deploy=lambda env, job: None), plan, stack)
     message = caught.value.message
     assert "step 2 (remove-stack) failed: stack shop-test-report ended DELETE_FAILED" in message
-    assert "stack shop-test-report: UPDATE_COMPLETE, Retain on LogGroup" in message
+    assert "stack shop-test-report: UPDATE_COMPLETE, Retain on AddonsStack, LogGroup" in message
     assert "LogGroup (AWS::Logs::LogGroup)" in message
     assert "continues with step 2" in caught.value.hint
     assert "going back" in caught.value.hint.lower()

@@ -47,6 +47,7 @@ def test_job_stack(seeded):
         "StateMachine": "AWS::StepFunctions::StateMachine",
         "RuleRole": "AWS::IAM::Role",
         "Rule": "AWS::Events::Rule",
+        "AddonsStack": "AWS::CloudFormation::Stack",
     }
     assert stack.resource("LogGroup").physical_id == "/copilot/shop-test-report"
     assert stack.parameters["Schedule"] == c.SCHEDULE
