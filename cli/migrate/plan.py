@@ -179,10 +179,15 @@ def _log_group_problems(group: LogGroup | None, expected: Expected) -> list[str]
     if group.tags != expected.tags:
         missing = {k: v for k, v in expected.tags.items() if group.tags.get(k) != v}
         extra = {k: v for k, v in group.tags.items() if k not in expected.tags}
+        fix = ""
+        if missing:
+            pairs = ",".join(f"{k}={v}" for k, v in sorted(missing.items()))
+            fix = f" (`aws logs tag-log-group --log-group-name {group.name} --tags {pairs}`)"
         problems.append(
             f"log group {group.name} has tags {group.tags}, the new stack sets "
             f"{expected.tags} (differs in {sorted({*missing, *extra})}): set "
-            f"{expected.project}:tags so they match, or retag the group"
+            f"{expected.project}:tags in the stack file so they match, or retag the "
+            f"group{fix}"
         )
     return problems
 

@@ -72,6 +72,13 @@ def test_plan_writes_the_project_and_changes_nothing_in_aws(seeded, repo):
     assert not (repo / ".scheduled-jobs").exists()
 
 
+def test_help_needs_nothing():
+    out = jobs("migrate", "--help")
+    assert out.exit_code == 0 and "copilot" in out.stdout
+    out = jobs("--help")
+    assert "migrate" in out.stdout
+
+
 def test_json(seeded):
     out = jobs("migrate", "copilot", "--json")
     assert out.exit_code == 0, out.output

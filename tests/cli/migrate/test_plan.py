@@ -121,7 +121,8 @@ def test_json_is_plain_data_with_stable_keys():
         ),
         pytest.param(
             {"log_group": LogGroup(GROUP, True, 14, {"copilot-application": "shop"}, None, 2)},
-            "set scheduled-jobs:tags so they match",
+            "aws logs tag-log-group --log-group-name /copilot/shop-test-report --tags "
+            "copilot-environment=test,copilot-service=report,team=data",
             id="tags",
         ),
         pytest.param(
