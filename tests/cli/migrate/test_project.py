@@ -116,3 +116,32 @@ def test_tags_come_from_the_job_stacks_when_they_agree(project, found):
     assert environment_tags(found, "test") == {"team": "data", "cost-center": "42"}
     gone = replace(found, stacks={("test", "report"): replace(stack, status=None)})
     assert environment_tags(gone, "test") == {"team": "data"}  # the application's
+
+
+def test_our_log_group_matches_the_one_copilot_created(project, found):
+    """An import is exact only when the program's inputs equal the resource: what `render`
+    registers for the job's log group, from the files the migration wrote, against the log
+    group in moto as Copilot's stack left it."""
+    import json
+
+    import boto3
+
+    from tests.cli.fake_stacks import jobs
+
+    write_project(project, found)
+    out = jobs("render", "--env", "test", "--json", "report")
+    assert out.exit_code == 0, out.output
+    (group,) = [
+        r for r in json.loads(out.stdout)["resources"] if r["type"].endswith("logGroup:LogGroup")
+    ]
+    assert group["name"] == "report-log-group"  # role `log-group` in <project>:imports
+    logs = boto3.client("logs", region_name=c.REGION)
+    (existing,) = logs.describe_log_groups(logGroupNamePrefix="/copilot/shop-test-report")[
+        "logGroups"
+    ]
+    tags = logs.list_tags_for_resource(resourceArn=existing["logGroupArn"])["tags"]
+    inputs = group["inputs"]
+    assert inputs["name"] == existing["logGroupName"]
+    assert inputs["retentionInDays"] == existing["retentionInDays"]
+    assert inputs["tags"] == tags
+    assert "kmsKeyId" not in inputs and "kmsKeyId" not in existing
