@@ -247,10 +247,12 @@ def state_lines(ctx: Context, stack_name: str, job: str, record: dict[str, Any])
             + (f"exists, {group.streams} stream(s)" if group.exists else "does not exist")
         )
     ours = naming.rule_name(record.get("app", ""), ctx.env.name, job)
-    lines.append(
-        f"rule {ours}: "
-        + ("exists" if rule_state(ctx.clients("events", ctx.env.region), ours) else "not created")
-    )
+    try:
+        with aws_errors():
+            exists = rule_state(ctx.clients("events", ctx.env.region), ours) is not None
+        lines.append(f"rule {ours}: " + ("exists" if exists else "not created"))
+    except UserError as exc:
+        lines.append(f"rule {ours}: unknown ({exc.message})")
     return lines
 
 
