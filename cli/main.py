@@ -31,7 +31,10 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("show", "cli.commands.show", "show"),
     ("ls", "cli.commands.ls", "ls"),
 ]
-GROUPS: list[tuple[str, str, str]] = [("env", "cli.commands.env", "app")]
+GROUPS: list[tuple[str, str, str]] = [
+    ("env", "cli.commands.env", "app"),
+    ("migrate", "cli.commands.migrate", "app"),
+]
 
 
 class JobsGroup(typer.core.TyperGroup):
