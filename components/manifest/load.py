@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-import re
 import stat
 import types
 import typing
@@ -267,6 +266,7 @@ def _validate(
 
 
 # Required fields, and what stands in for them while the other fields are checked.
+KEY_MARK = "[key]"  # pydantic's marker, after a map key, for a problem with the key itself
 _STAND_INS: dict[tuple, Any] = {
     ("name",): "job",
     ("image",): {"location": "stand-in"},
@@ -301,7 +301,7 @@ def _partial_job(data: dict, exc: ValidationError) -> tuple[Job | None, frozense
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    return tuple(part for part in loc if part not in TAGS)
+    return tuple(part for part in loc if part not in TAGS and part != KEY_MARK)
 
 
 def _set_at(data: dict, path: tuple, value: Any) -> bool:
@@ -370,7 +370,7 @@ _SHOW_INPUT = frozenset(_FRIENDLY) - {"missing", "invalid_key", "too_short"}
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[tuple, str]]:
     found: list[tuple[tuple, str]] = []
     for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if part not in TAGS)
+        loc = _clean_loc(error["loc"])
         kind = error["type"]
         if kind == "extra_forbidden":
             message = _unknown_field(loc)
@@ -379,7 +379,7 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[tuple, str
             if kind in _SHOW_INPUT:
                 message += f", not {_short(error.get('input'))}"
         elif kind == "value_error":
-            message = _LONG_QUOTE.sub(_cut_quote, error["msg"].removeprefix("Value error, "))
+            message = _capped(error["msg"].removeprefix("Value error, "))
         else:
             message = error["msg"].replace("Input should be", "must be")
             if kind == "literal_error":
@@ -397,11 +397,14 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[tuple, str
 
 
 _SHORT = 60
-_LONG_QUOTE = re.compile(rf"'[^'\n]{{{_SHORT + 1},}}'")
+_LONGEST_MESSAGE = 400
 
 
-def _cut_quote(match: re.Match[str]) -> str:
-    return match.group(0)[:_SHORT] + "...'"
+def _capped(message: str) -> str:
+    """A backstop for messages that quote a huge value."""
+    if len(message) <= _LONGEST_MESSAGE:
+        return message
+    return message[: _LONGEST_MESSAGE - 3] + "..."
 
 
 def _short(value: Any) -> str:

@@ -142,6 +142,11 @@ CommandLine = Annotated[
 _RESERVED_REFERENCES = re.compile(r"\$\{COPILOT_(?:APPLICATION|ENVIRONMENT)_NAME\}")
 
 
+def _show(value: str) -> str:
+    """A value for a message, cut when long."""
+    return repr(value) if len(value) <= 80 else repr(value[:80]) + "..."
+
+
 def _as_deployed(value: str) -> str:
     return _RESERVED_REFERENCES.sub("name", value)
 
@@ -155,7 +160,7 @@ def _variable_name(value: str) -> str:
         raise ValueError("an environment variable name cannot be empty")
     if VARIABLE_NAME_FORBIDDEN.search(value):
         raise ValueError(
-            f"{value!r} is not a usable environment variable name: it may not contain '=', "
+            f"{_show(value)} is not a usable environment variable name: it may not contain '=', "
             "spaces or NUL"
         )
     return value
@@ -186,7 +191,7 @@ WILDCARDS = ("*", "?")
 def _no_wildcards(value: str, what: str) -> None:
     if any(w in value for w in WILDCARDS):
         raise ValueError(
-            f"{value!r}: '*' and '?' are not allowed in {what}; they would let the job read "
+            f"{_show(value)}: '*' and '?' are not allowed in {what}; they would let the job read "
             "every parameter or secret the pattern matches"
         )
 
@@ -211,11 +216,12 @@ def _arn_region(partition: str, region: str) -> str | None:
 def _secret_arn(value: str) -> str:
     parts = value.split(":")
     if len(parts) < 6:
-        raise ValueError(f"{value!r} is not an ARN (arn:partition:service:region:account:...)")
+        raise ValueError(f"{_show(value)} is not an ARN (arn:partition:service:region:account:...)")
     _, partition, service, region, account = parts[:5]
     if service not in ("ssm", "secretsmanager"):
         raise ValueError(
-            f"{value!r} is a {service or 'malformed'} ARN; a secret must be an SSM parameter "
+            f"{_show(value)} is an ARN of {service or 'no service'!r}, not of ssm or "
+            "secretsmanager; a secret must be an SSM parameter "
             "(arn:...:ssm:...:parameter/...) or a Secrets Manager secret "
             "(arn:...:secretsmanager:...:secret:...)"
         )
@@ -232,7 +238,7 @@ def _secret_arn(value: str) -> str:
         if wrong is None and not SECRET_NAME.match(name):
             wrong = "a Secrets Manager ARN ends in secret:<name>, with a-z, A-Z, 0-9, /_+=.@-"
     if wrong:
-        raise ValueError(f"{value!r}: {wrong}")
+        raise ValueError(f"{_show(value)}: {wrong}")
     return value
 
 
@@ -248,7 +254,7 @@ def _check_secret_plain(value: str) -> None:
         _secret_arn(value)
     elif not SSM_NAME.match(value):
         raise ValueError(
-            f"{value!r} is not an SSM parameter name (a-z, A-Z, 0-9, _ . - and / for "
+            f"{_show(value)} is not an SSM parameter name (a-z, A-Z, 0-9, _ . - and / for "
             "hierarchies) or an ARN"
         )
 
@@ -264,7 +270,7 @@ def _secretsmanager_name(value: str) -> str:
     name = deployed.split(":", 1)[0]
     if not SECRET_NAME.match(name) or deployed.count(":") not in (0, 3):
         raise ValueError(
-            f"{value!r} is not a Secrets Manager secret name (a-z, A-Z, 0-9 and /_+=.@-), "
+            f"{_show(value)} is not a Secrets Manager secret name (a-z, A-Z, 0-9 and /_+=.@-), "
             "optionally followed by :json-key:version-stage:version-id"
         )
     return value
@@ -297,17 +303,17 @@ def _image_location(value: str) -> str:
     match = IMAGE_REFERENCE.match(reference)
     if not match:
         raise ValueError(
-            f"{value!r} is not an image reference: [registry/]repository[:tag] or "
+            f"{_show(value)} is not an image reference: [registry/]repository[:tag] or "
             "[registry/]repository@sha256:<64 hex digits>, repository in lowercase"
         )
     digest = match["digest"]
     if digest and digest.startswith("sha256:") and len(digest) != len("sha256:") + 64:
-        raise ValueError(f"{value!r}: a sha256 digest has exactly 64 hex digits")
+        raise ValueError(f"{_show(value)}: a sha256 digest has exactly 64 hex digits")
     domain = match["domain"] or ""
     looks_like_ecr = ".dkr.ecr" in domain or domain.startswith("dkr.ecr")
     if looks_like_ecr and not ECR_DOMAIN.match(domain):
         raise ValueError(
-            f"{value!r}: an ECR image is <account>.dkr.ecr.<region>.amazonaws.com/"
+            f"{_show(value)}: an ECR image is <account>.dkr.ecr.<region>.amazonaws.com/"
             "<repository>[:tag], with a 12-digit account and a region"
         )
     return value
@@ -315,7 +321,7 @@ def _image_location(value: str) -> str:
 
 def _no_wildcards_in_image(reference: str, value: str) -> None:
     if any(w in reference for w in WILDCARDS):
-        raise ValueError(f"{value!r}: an image reference cannot hold '*' or '?'")
+        raise ValueError(f"{_show(value)}: an image reference cannot hold '*' or '?'")
 
 
 ImageLocation = Annotated[

@@ -236,7 +236,7 @@ def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loade
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
-                _merge(value_node, path, lines, loader, merged)
+                _merge(value_node, key_node, path, lines, loader, merged)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SourceError(
@@ -265,12 +265,17 @@ def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loade
 
 
 def _merge(
-    node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loader, into: dict
+    node: yaml.Node,
+    key: yaml.Node,
+    path: tuple,
+    lines: dict[tuple, int],
+    loader: _Loader,
+    into: dict,
 ) -> None:
     sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
     for source in sources:
         if not isinstance(source, yaml.MappingNode):
-            raise SourceError("<< (merge) takes a map or a list of maps", _line(source.start_mark))
+            raise SourceError("<< (merge) takes a map or a list of maps", _line(key.start_mark))
         own: dict[tuple, int] = {}
         value = _build(source, path, own, loader)
         taken = {key for key in value if key not in into}
