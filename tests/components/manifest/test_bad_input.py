@@ -94,9 +94,6 @@ def test_an_impossible_date_is_text_as_in_copilot():
             "cannot be checked",
             id="sidecar-env-file-path-too-long",
         ),
-        pytest.param(
-            'env_file: "a\\0b.env"\n', 7, "env_file", "does not exist", id="env-file-with-nul"
-        ),
     ],
 )
 def test_paths_that_the_file_system_refuses(tmp_path, extra, line, path, fragment):
