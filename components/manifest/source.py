@@ -121,7 +121,7 @@ def _compose(text: str) -> yaml.Node | None:
 
     def add(node: yaml.Node, mark: Any) -> None:
         nonlocal root
-        nodes, height = size[id(node)]
+        nodes, height = size.get(id(node), _SCALAR)
         if len(stack) + height > MAX_DEPTH:
             raise SourceError(
                 f"maps and lists are nested more than {MAX_DEPTH} deep (aliases expanded)",
@@ -150,7 +150,17 @@ def _compose(text: str) -> yaml.Node | None:
     try:
         while (event := loader.get_event()) is not None:
             mark = event.start_mark
-            if isinstance(event, yaml.DocumentStartEvent):
+            if type(event) is yaml.ScalarEvent:  # the most frequent event first
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+                add(node, mark)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise SourceError(
@@ -172,17 +182,6 @@ def _compose(text: str) -> yaml.Node | None:
                         _line(mark),
                     )
                 add(target, mark)
-            elif isinstance(event, yaml.ScalarEvent):
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                node = yaml.ScalarNode(
-                    tag, event.value, event.start_mark, event.end_mark, style=event.style
-                )
-                size[id(node)] = (1, 0)
-                add(node, mark)
-                if event.anchor is not None:
-                    anchors[event.anchor] = node
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 kind = (
                     yaml.SequenceNode
@@ -228,6 +227,7 @@ def _scalar(node: yaml.Node, loader: _Loader) -> Any:
 
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_SCALAR = (1, 0)  # a scalar's expanded size and height
 
 
 def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loader) -> Any:
