@@ -96,7 +96,7 @@ def discover_jobs(root: str | os.PathLike[str]) -> Discovery:
                 f"is not read beside {MANIFEST_FILE} (only {MANIFEST_FILE} is); delete it, or "
                 f"merge what it holds into {MANIFEST_FILE}",
             )
-        why = _unusable(manifest)
+        why = manifest_problem(manifest)
         if why:
             problem(manifest, why)
         else:
@@ -122,7 +122,7 @@ def _not_a_folder(path: Path) -> str | None:
     return None if stat.S_ISDIR(info.st_mode) else "is not a folder"
 
 
-def _unusable(manifest: Path) -> str | None:
+def manifest_problem(manifest: Path) -> str | None:
     """Why the manifest cannot be read, or None when it is a readable regular file."""
     try:
         info = manifest.stat()

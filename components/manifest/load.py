@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-import stat
 import types
 import typing
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from components.errors import ManifestError, Problem
+from components.manifest.discover import manifest_problem
 from components.manifest.interpolate import find_shell_forms, interpolate_collect
 from components.manifest.merge import apply_override
 from components.manifest.model import JOB_TYPE, TAGS, Job
@@ -74,18 +74,17 @@ def read_manifest(path: str | os.PathLike[str], file: str | None = None) -> str:
     """The text of a manifest file, refusing what is not a regular file or is too large
     (a FIFO or /dev/zero would otherwise block or fill memory)."""
     file = file or str(path)
+    if not os.path.lexists(path):
+        raise ManifestError([Problem("no such file", file=file)])
+    why = manifest_problem(Path(path))  # a dangling or looping link, a folder, a FIFO...
+    if why:
+        raise ManifestError([Problem(why, file=file)])
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise ManifestError([Problem("is a folder, not a manifest file", file=file)])
-        if not stat.S_ISREG(info.st_mode):
-            raise ManifestError([Problem("is not a regular file", file=file)])
-        if info.st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError([_too_large(info.st_size, file)])
+        size = os.stat(path).st_size
+        if size > MAX_MANIFEST_BYTES:
+            raise ManifestError([_too_large(size, file)])
         with open(path, "rb") as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
-    except FileNotFoundError:
-        raise ManifestError([Problem("no such file", file=file)]) from None
     except OSError as exc:
         raise ManifestError([Problem(f"cannot be read: {exc.strerror}", file=file)]) from None
     if len(raw) > MAX_MANIFEST_BYTES:
@@ -146,7 +145,9 @@ def load_manifest_text(
     environments, problems = _environments(data.get("environments"), source, file)
     found += problems
     if folder is not None and isinstance(data.get("name"), str) and data["name"] != folder:
-        message = f"{data['name']!r} does not match its folder manifests/{folder}/; rename one"
+        message = (
+            f"{_short(data['name'])} does not match its folder manifests/{folder}/; rename one"
+        )
         found.append(Problem(message, path="name", file=file, line=source.line_of(("name",))))
 
     if env is not None:
@@ -215,8 +216,9 @@ def _display(path: str | os.PathLike[str]) -> str:
     """A path as short as possible for messages: relative to cwd when inside it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd()))
-    except ValueError:
+        # abspath, not resolve: a looping symlink must reach read_manifest to be reported.
+        return str(Path(os.path.abspath(p)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(p)
 
 

@@ -152,6 +152,20 @@ def test_a_folder_is_refused(tmp_path):
         load_manifest(tmp_path)
 
 
+def test_a_looping_symlink_is_refused(tmp_path):
+    path = tmp_path / "manifest.yml"
+    path.symlink_to(path)
+    with pytest.raises(ManifestError, match="loops back to itself"):
+        load_manifest(path)
+
+
+def test_a_dangling_symlink_is_refused(tmp_path):
+    path = tmp_path / "manifest.yml"
+    path.symlink_to(tmp_path / "gone.yml")
+    with pytest.raises(ManifestError, match="symbolic link to nothing"):
+        load_manifest(path)
+
+
 def test_a_huge_file_is_refused_before_reading(tmp_path):
     path = tmp_path / "manifest.yml"
     path.write_text(BASE + "#" * MAX_MANIFEST_BYTES)
