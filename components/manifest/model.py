@@ -276,6 +276,34 @@ def _secretsmanager_name(value: str) -> str:
     return value
 
 
+def _registry_credentials(value: str) -> str:
+    """`image.credentials` / `credentialsParameter`: the Secrets Manager secret holding the
+    registry login, by ARN or (same region) by name, as ECS's repositoryCredentials takes it."""
+    deployed = _as_deployed(value)
+    _no_wildcards(deployed, "secret names")
+    if deployed.startswith("arn:"):
+        if deployed.split(":")[2:3] != ["secretsmanager"]:
+            raise ValueError(
+                f"{_show(value)} must be a Secrets Manager secret (arn:...:secretsmanager:"
+                "...:secret:...) holding the registry's username and password"
+            )
+        _secret_arn(deployed)
+    elif not SECRET_NAME.match(deployed):
+        raise ValueError(
+            f"{_show(value)} is not a Secrets Manager secret name or ARN (a-z, A-Z, 0-9 and "
+            "/_+=.@-)"
+        )
+    return value
+
+
+RegistryCredentials = Annotated[
+    str,
+    BeforeValidator(_scalar_to_str),
+    AfterValidator(_non_empty),
+    AfterValidator(_registry_credentials),
+]
+
+
 # Docker's image reference grammar (distribution/reference): [registry[:port]/]path[:tag]
 # [@digest]. ECS accepts up to 255 characters in `image` (ContainerDefinition, ECS API
 # reference).
@@ -414,7 +442,7 @@ class Image(Model):
         BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
     ] = None
     location: ImageLocation | None = None
-    credentials: NonEmptyStr | None = None
+    credentials: RegistryCredentials | None = None
     labels: dict[str, Text] = Field(default_factory=dict)
     depends_on: dict[str, Condition] = Field(default_factory=dict)
     healthcheck: HealthCheck | None = None
@@ -672,7 +700,7 @@ class Sidecar(Model):
         BeforeValidator(_sidecar_image_from_str, json_schema_input_type=str | SidecarImage),
     ]
     essential: bool | None = None
-    credentialsParameter: Text | None = None  # noqa: N815 - Copilot's key
+    credentialsParameter: RegistryCredentials | None = None  # noqa: N815 - Copilot's key
     variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
     env_file: Text | None = None
     secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)

@@ -487,6 +487,37 @@ def test_image_locations_aws_accepts(location):
     load_manifest_text(HEAD + f"image:\n  location: '{location}'\n" + ON)
 
 
+@pytest.mark.parametrize(
+    ("extra", "line", "path", "fragment"),
+    [
+        pytest.param(
+            "  credentials: arn:aws:ssm:us-east-1:123456789012:parameter/login\n",
+            5,
+            "image.credentials",
+            "must be a Secrets Manager secret",
+            id="credentials-as-ssm-parameter",
+        ),
+        pytest.param(
+            "  credentials: 'dockerhub/*'\n",
+            5,
+            "image.credentials",
+            "not allowed",
+            id="credentials-wildcard",
+        ),
+        pytest.param(
+            "sidecars:\n  s:\n    image: busybox\n    credentialsParameter: 'a b'\n",
+            10,
+            "sidecars.s.credentialsParameter",
+            "is not a Secrets Manager secret name or ARN",
+            id="sidecar-credentials-with-space",
+        ),
+    ],
+)
+def test_registry_credentials_aws_would_refuse(extra, line, path, fragment):
+    text = HEAD + IMAGE + extra + ON if extra.startswith("  ") else BASE + extra
+    assert_one(text, line, path, fragment)
+
+
 def test_sidecar_image_is_checked_too():
     text = BASE + "sidecars:\n  s:\n    image: 'nginx:*'\n"
     assert_one(text, 9, "sidecars.s.image.location", "cannot hold '*'")
