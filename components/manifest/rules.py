@@ -324,6 +324,23 @@ def _task_definition_size(job: Job) -> Iterator[Found]:
         )
 
 
+# "Containers per task definition: 10", not adjustable (same quotas page).
+MAX_CONTAINERS = 10
+
+
+def _container_count(job: Job) -> Iterator[Found]:
+    containers = 1 + len(job.sidecars) + (1 if _firelens(job) else 0)
+    if containers > MAX_CONTAINERS:
+        yield (
+            ("sidecars",),
+            (
+                f"the task would have {containers} containers (the job's, "
+                f"{len(job.sidecars)} sidecars{' and the log router' if _firelens(job) else ''}"
+                f"); ECS allows at most {MAX_CONTAINERS} per task definition"
+            ),
+        )
+
+
 def _plain(value: object) -> object:
     dump = getattr(value, "model_dump", None)
     return dump(exclude_none=True) if dump else str(value)
@@ -341,6 +358,7 @@ RULES: tuple[tuple[Callable[[Job], Iterator[Found]], tuple[tuple, ...]], ...] = 
     (_env_files, ()),
     (_schedule, (("on",),)),
     (_task_definition_size, ()),
+    (_container_count, ()),
 )
 
 

@@ -555,6 +555,18 @@ def test_sidecar_values_count_toward_the_limit():
     assert path == "sidecars.s.variables"
 
 
+def test_more_containers_than_ecs_allows():
+    sidecars = "".join(f"  s{i}: {{image: busybox}}\n" for i in range(10))
+    [(line, path, message)] = problems_of(BASE + "sidecars:\n" + sidecars)
+    assert (line, path) == (7, "sidecars")
+    assert "11 containers" in message and "at most 10" in message
+
+
+def test_ten_containers_are_allowed():
+    sidecars = "".join(f"  s{i}: {{image: busybox}}\n" for i in range(9))
+    assert len(load_manifest_text(BASE + "sidecars:\n" + sidecars).sidecars) == 9
+
+
 def test_fully_specified_manifest_is_well_within_every_limit():
     root = Path(__file__).parents[2] / "testdata"
     text = (root / "fully-specified.yml").read_text()
