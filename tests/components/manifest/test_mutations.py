@@ -1,21 +1,31 @@
 """Structured mutations of the fully specified manifest: whatever is changed, added, deleted
 or nested, the loader returns a Job or raises ManifestError, with or without an environment
-override, never anything else."""
+override, never anything else; and every Job it returns becomes container definitions that
+ECS's API model accepts and that fit in a task definition."""
 
 from __future__ import annotations
 
 import copy
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import yaml
+from botocore.validate import ParamValidator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components import ManifestError
+from components.convert.container_definitions import (
+    ContainerContext,
+    container_definitions,
+    exports_used,
+)
 from components.manifest.load import load_manifest_text
 from components.manifest.model import Job
+from components.manifest.rules import MAX_TASK_DEFINITION_BYTES
 from components.manifest.source import parse
 
 TESTDATA = Path(__file__).parents[2] / "testdata"
@@ -167,6 +177,48 @@ def _load(doc: dict, env: str | None, root: Path | None) -> None:
             assert "m.yml" not in problem.path
     else:
         assert isinstance(job, Job)
+        _assert_deployable(job)
+
+
+REGISTER = (
+    botocore.session.get_session()
+    .get_service_model("ecs")
+    .operation_model("RegisterTaskDefinition")
+    .input_shape
+)
+
+
+def _assert_deployable(job: Job) -> None:
+    """The job's containers as the deploy side registers them: valid for ECS's API model and
+    under its size limit (what the manifest may hold leaves room for what deploy adds)."""
+    names = [job.name, *job.sidecars, "firelens_log_router"]
+    ctx = ContainerContext(
+        app="demo",
+        env="prod",
+        region="us-east-1",
+        account="123456789012",
+        partition="aws",
+        log_group=f"/copilot/demo-prod-{job.name}",
+        images={
+            name: "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/x@sha256:" + "0" * 64
+            for name in names
+        },
+        exports={name: f"value-of-{name}" for name in exports_used(job)},
+        env_files={name: "arn:aws:s3:::bucket/env-files/x.env" for name in names},
+    )
+    containers = container_definitions(job, ctx)
+    payload = {
+        "family": f"demo-prod-{job.name}"[:255],
+        "containerDefinitions": containers,
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": str(job.cpu),
+        "memory": str(job.memory),
+    }
+    report = ParamValidator().validate(payload, REGISTER)
+    assert not report.has_errors(), report.generate_report()
+    size = len(json.dumps(payload, ensure_ascii=False).encode())
+    assert size <= MAX_TASK_DEFINITION_BYTES, size
 
 
 @settings(
