@@ -244,6 +244,10 @@ def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loade
                     _line(key_node.start_mark),
                 )
             key = _scalar(key_node, loader)
+            if isinstance(key, (bool, int, float)):
+                # Copilot reads keys as text (`1:`, `true:` and `1.0:` are three keys, not a
+                # clash between 1 and True); keep the text as written.
+                key = key_node.value
             if key in result:
                 raise DuplicateKeyError(str(key), key_node.start_mark.line + 1)
             child = (*path, key)

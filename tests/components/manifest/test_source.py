@@ -170,3 +170,19 @@ def test_limits_leave_room_for_real_manifests():
     text = "vars: &v {" + ", ".join(f"K{i}: v{i}" for i in range(200)) + "}\n"
     text += "".join(f"e{i}: {{variables: *v}}\n" for i in range(20))
     assert len(parse(text).data) == 21
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        pytest.param("{1: a, true: b, 1.0: c}", ["1", "true", "1.0"], id="one-true-and-1.0-differ"),
+        pytest.param("{0x1F: a, 017: b}", ["0x1F", "017"], id="keys-keep-their-text"),
+    ],
+)
+def test_scalar_keys_are_their_text_as_in_copilot(text, keys):
+    assert list(parse(text).data) == keys
+
+
+def test_keys_equal_as_text_are_duplicates():
+    with pytest.raises(DuplicateKeyError):
+        parse("{1: a, '1': b}")
