@@ -209,9 +209,33 @@ def _compose(text: str) -> yaml.Node | None:
     return root
 
 
+class YamlInt(int):
+    """An integer read from YAML, remembering the text it was written as."""
+
+    yaml_text: str
+
+
+class YamlFloat(float):
+    """A float read from YAML, remembering the text it was written as."""
+
+    yaml_text: str
+
+
+def _with_text(value: Any, node: yaml.Node) -> Any:
+    """Numbers keep their text: where Copilot wants a string it takes the scalar as written,
+    so `0755` stays "0755" (not 493), `12:30` stays "12:30" (not 750) and `1.50` stays
+    "1.50"; fields that want a number still get one."""
+    kind = YamlInt if type(value) is int else YamlFloat if type(value) is float else None
+    if kind is None:
+        return value
+    number = kind(value)
+    number.yaml_text = node.value
+    return number
+
+
 def _scalar(node: yaml.Node, loader: _Loader) -> Any:
     try:
-        return loader.construct_object(node, deep=True)
+        return _with_text(loader.construct_object(node, deep=True), node)
     except yaml.YAMLError:
         raise
     except (ValueError, TypeError, OverflowError) as exc:

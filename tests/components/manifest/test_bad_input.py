@@ -74,6 +74,26 @@ def test_an_impossible_date_is_text_as_in_copilot():
     assert job.variables == {"D": "2024-02-30", "E": "2024-01-31"}
 
 
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        pytest.param("0755", "0755", id="octal-looking-mode"),
+        pytest.param("12:30", "12:30", id="sexagesimal-looking-time"),
+        pytest.param("0x1F", "0x1F", id="hex"),
+        pytest.param("1_000", "1_000", id="underscores"),
+        pytest.param("1.50", "1.50", id="trailing-zero"),
+    ],
+)
+def test_numbers_where_text_is_wanted_keep_their_text_as_in_copilot(written, value):
+    job = load_manifest_text(BASE + f"variables: {{V: {written}}}\ncommand: [run, {written}]\n")
+    assert (job.variables["V"], job.command[1]) == (value, value)
+
+
+def test_numbers_where_a_number_is_wanted_are_numbers():
+    job = load_manifest_text(BASE + "cpu: 0x400\nmemory: 2048\n")
+    assert (job.cpu, type(job.cpu)) == (1024, int)
+
+
 # ------------------------------------------------------------------------ paths on disk
 
 
