@@ -289,17 +289,31 @@ MAX_TASK_DEFINITION_BYTES = 64 * 1024
 TASK_DEFINITION_HEADROOM = 8 * 1024
 
 
+# A secret's valueFrom is an ARN even when the manifest names it: count the longest prefix.
+_ARN_PREFIX = "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:"
+
+
+def _environment(values: dict) -> list[dict]:
+    """Variables as the container definition holds them: [{"name": ..., "value": ...}]."""
+    return [{"name": k, "value": v} for k, v in values.items()]
+
+
+def _secrets(values: dict) -> list[dict]:
+    return [{"name": k, "valueFrom": _ARN_PREFIX + str(_plain(v))} for k, v in values.items()]
+
+
 def _container_payloads(job: Job) -> Iterator[tuple[tuple, object]]:
-    """What each container's definition carries from the manifest, by the path it comes from."""
+    """What each container's definition carries from the manifest, in the form ECS holds it,
+    by the path it comes from."""
     main = job.image
-    yield ("variables",), job.variables
-    yield ("secrets",), job.secrets
+    yield ("variables",), _environment(job.variables)
+    yield ("secrets",), _secrets(job.secrets)
     yield ("image",), [main.location, main.labels, main.depends_on, main.healthcheck]
     yield ("command",), job.command
     yield ("entrypoint",), job.entrypoint
     for name, sidecar in job.sidecars.items():
-        yield ("sidecars", name, "variables"), sidecar.variables
-        yield ("sidecars", name, "secrets"), sidecar.secrets
+        yield ("sidecars", name, "variables"), _environment(sidecar.variables)
+        yield ("sidecars", name, "secrets"), _secrets(sidecar.secrets)
         rest = sidecar.model_dump(exclude={"variables", "secrets"}, exclude_none=True)
         yield ("sidecars", name), rest
 

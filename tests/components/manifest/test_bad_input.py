@@ -3,6 +3,7 @@ field path, never another exception, and every problem of a manifest comes in on
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 import time
@@ -573,6 +574,40 @@ def test_sidecar_values_count_toward_the_limit():
     text += "    variables: {B: '${HALF}', C: '${HALF}'}\n"
     [(_, path, _)] = problems_of(text, environ={"HALF": "x" * 20_000})
     assert path == "sidecars.s.variables"
+
+
+def test_what_passes_the_size_rule_fits_in_a_task_definition():
+    # Many small variables: the per-entry overhead of ECS's {"name", "value"} form counts.
+    from components.convert.container_definitions import ContainerContext, container_definitions
+
+    def job_with(count: int):
+        lines = "".join(f"  VARIABLE_{i:05}: value-{i:05}\n" for i in range(count))
+        return load_manifest_text(BASE + "variables:\n" + lines)
+
+    def accepted(count: int) -> bool:
+        try:
+            job_with(count)
+        except ManifestError:
+            return False
+        return True
+
+    low, high = 1, 4000  # bisect for the most variables the rule lets through
+    assert accepted(low) and not accepted(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if accepted(middle) else (low, middle)
+    job = job_with(low)
+    context = ContainerContext(
+        app="demo",
+        env="prod",
+        region="us-east-1",
+        account="123456789012",
+        partition="aws",
+        log_group="/copilot/demo-prod-report",
+        images={"report": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/report:v1"},
+    )
+    size = len(json.dumps(container_definitions(job, context)).encode())
+    assert size <= 64 * 1024
 
 
 def test_more_containers_than_ecs_allows():
