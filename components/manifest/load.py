@@ -267,8 +267,9 @@ def _validate(
     return job, problems
 
 
-# Required fields, and what stands in for them while the other fields are checked.
 KEY_MARK = "[key]"  # pydantic's marker, after a map key, for a problem with the key itself
+
+# Required fields, and what stands in for them while the other fields are checked.
 _STAND_INS: dict[tuple, Any] = {
     ("name",): "job",
     ("image",): {"location": "stand-in"},
@@ -291,6 +292,8 @@ def _partial_job(data: dict, exc: ValidationError) -> tuple[Job | None, frozense
                     left_out.add(loc)
                     continue
                 loc = loc[:-1]  # leave out the map that lacks it
+            if any(loc[: len(gone)] == gone for gone in left_out):
+                continue  # already left out with its parent
             removed = _remove_at(current, loc)
             if removed is None:
                 return None, frozenset(left_out)
