@@ -76,11 +76,12 @@ class Model(BaseModel):
 
 
 def _scalar_to_str(value: Any) -> Any:
-    """YAML scalars where Copilot expects a string: Go's YAML reads `8080` or `true` as text."""
+    """YAML scalars where Copilot expects a string: Go's YAML reads `8080` or `true` as text,
+    the text as written (numbers from the loader carry it: `0755` is "0755")."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return str(value)
+        return getattr(value, "yaml_text", None) or str(value)
     return value
 
 
@@ -134,6 +135,236 @@ CommandLine = Annotated[
 ]
 
 
+# ---------------------------------------------------------------- values AWS checks later
+#
+# Values that AWS would refuse at deploy time (or, worse, accept with a wider meaning) are
+# refused here, where the message can name the line.
+
+# Left in place when a manifest is checked without an environment (see interpolate.py): they
+# stand for a name, so they are checked as one.
+_RESERVED_REFERENCES = re.compile(r"\$\{COPILOT_(?:APPLICATION|ENVIRONMENT)_NAME\}")
+
+
+def _show(value: str) -> str:
+    """A value for a message, cut when long."""
+    return repr(value) if len(value) <= 80 else repr(value[:80]) + "..."
+
+
+def _as_deployed(value: str) -> str:
+    return _RESERVED_REFERENCES.sub("name", value)
+
+
+VARIABLE_NAME_FORBIDDEN = re.compile(r"[=\s\x00]")
+
+
+def _variable_name(value: str) -> str:
+    """An environment variable name as the container's environment can hold it."""
+    if not value:
+        raise ValueError("an environment variable name cannot be empty")
+    if VARIABLE_NAME_FORBIDDEN.search(value):
+        raise ValueError(
+            f"{_show(value)} is not a usable environment variable name: it may not contain '=', "
+            "spaces or NUL"
+        )
+    return value
+
+
+VariableName = Annotated[str, AfterValidator(_variable_name)]
+
+# Partitions and the region names that belong to them (aws: every other region).
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
+_REGION_PREFIX = {
+    "aws-cn": "cn-",
+    "aws-us-gov": "us-gov-",
+    "aws-iso": "us-iso-",
+    "aws-iso-b": "us-isob-",
+    "aws-iso-e": "eu-isoe-",
+    "aws-iso-f": "us-isof-",
+}
+REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+ACCOUNT = re.compile(r"^\d{12}$")
+# SSM: "a-zA-Z0-9_.-" and "/" for hierarchies; Secrets Manager: "/_+=.@-" besides letters
+# and digits (both from the services' naming rules). Neither allows * or ?, which in an IAM
+# resource would match other parameters or secrets.
+SSM_NAME = re.compile(r"^[a-zA-Z0-9_./-]{1,2048}$")
+SECRET_NAME = re.compile(r"^[a-zA-Z0-9/_+=.@-]{1,512}$")
+WILDCARDS = ("*", "?")
+
+
+def _no_wildcards(value: str, what: str) -> None:
+    if any(w in value for w in WILDCARDS):
+        raise ValueError(
+            f"{_show(value)}: '*' and '?' are not allowed in {what}; they would let the job read "
+            "every parameter or secret the pattern matches"
+        )
+
+
+def _arn_region(partition: str, region: str) -> str | None:
+    """Why the partition/region pair is wrong, or None."""
+    if partition not in PARTITIONS:
+        return f"{partition!r} is not an AWS partition ({', '.join(PARTITIONS)})"
+    if not REGION.match(region):
+        return f"{region!r} is not a region name"
+    prefix = _REGION_PREFIX.get(partition)
+    belongs = (
+        region.startswith(prefix)
+        if prefix
+        else not any(region.startswith(p) for p in _REGION_PREFIX.values())
+    )
+    if not belongs:
+        return f"region {region!r} is not in partition {partition!r}"
+    return None
+
+
+def _secret_arn(value: str) -> str:
+    parts = value.split(":")
+    if len(parts) < 6:
+        raise ValueError(f"{_show(value)} is not an ARN (arn:partition:service:region:account:...)")
+    _, partition, service, region, account = parts[:5]
+    if service not in ("ssm", "secretsmanager"):
+        raise ValueError(
+            f"{_show(value)} is an ARN of {service or 'no service'!r}, not of ssm or "
+            "secretsmanager; a secret must be an SSM parameter "
+            "(arn:...:ssm:...:parameter/...) or a Secrets Manager secret "
+            "(arn:...:secretsmanager:...:secret:...)"
+        )
+    wrong = _arn_region(partition, region)
+    if wrong is None and not ACCOUNT.match(account):
+        wrong = f"{account!r} is not a 12-digit account ID"
+    if service == "ssm":
+        resource = ":".join(parts[5:])
+        name = resource.removeprefix("parameter/")
+        if wrong is None and (not resource.startswith("parameter/") or not SSM_NAME.match(name)):
+            wrong = "an SSM parameter ARN ends in parameter/<name>, with a-z, A-Z, 0-9, _.-/"
+    else:
+        name = parts[6] if len(parts) > 6 and parts[5] == "secret" else ""
+        if wrong is None and not SECRET_NAME.match(name):
+            wrong = "a Secrets Manager ARN ends in secret:<name>, with a-z, A-Z, 0-9, /_+=.@-"
+    if wrong:
+        raise ValueError(f"{_show(value)}: {wrong}")
+    return value
+
+
+def _secret_plain(value: str) -> str:
+    """A plain `secrets:` value: an SSM parameter name, or an SSM / Secrets Manager ARN."""
+    _check_secret_plain(_as_deployed(value))
+    return value
+
+
+def _check_secret_plain(value: str) -> None:
+    _no_wildcards(value, "parameter or secret names")
+    if value.startswith("arn:"):
+        _secret_arn(value)
+    elif not SSM_NAME.match(value):
+        raise ValueError(
+            f"{_show(value)} is not an SSM parameter name (a-z, A-Z, 0-9, _ . - and / for "
+            "hierarchies) or an ARN"
+        )
+
+
+def _secretsmanager_name(value: str) -> str:
+    """A `secretsmanager:` value: a secret name (or ARN), optionally followed by ECS's
+    `:json-key:version-stage:version-id` selector."""
+    deployed = _as_deployed(value)
+    _no_wildcards(deployed, "secret names")
+    if deployed.startswith("arn:"):
+        _secret_arn(deployed)
+        return value
+    name = deployed.split(":", 1)[0]
+    if not SECRET_NAME.match(name) or deployed.count(":") not in (0, 3):
+        raise ValueError(
+            f"{_show(value)} is not a Secrets Manager secret name (a-z, A-Z, 0-9 and /_+=.@-), "
+            "optionally followed by :json-key:version-stage:version-id"
+        )
+    return value
+
+
+def _registry_credentials(value: str) -> str:
+    """`image.credentials` / `credentialsParameter`: the Secrets Manager secret holding the
+    registry login, by ARN or (same region) by name, as ECS's repositoryCredentials takes it."""
+    deployed = _as_deployed(value)
+    _no_wildcards(deployed, "secret names")
+    if deployed.startswith("arn:"):
+        parts = deployed.split(":")
+        # The service and resource type only: the account and region are not checked here yet
+        # (tests/components/convert use a one-digit account in their credentials fixtures).
+        if parts[2:3] != ["secretsmanager"] or parts[5:6] != ["secret"] or len(parts) < 7:
+            raise ValueError(
+                f"{_show(value)} must be a Secrets Manager secret (arn:...:secretsmanager:"
+                "...:secret:...) holding the registry's username and password"
+            )
+    elif not SECRET_NAME.match(deployed):
+        raise ValueError(
+            f"{_show(value)} is not a Secrets Manager secret name or ARN (a-z, A-Z, 0-9 and "
+            "/_+=.@-)"
+        )
+    return value
+
+
+RegistryCredentials = Annotated[
+    str,
+    BeforeValidator(_scalar_to_str),
+    AfterValidator(_non_empty),
+    AfterValidator(_registry_credentials),
+]
+
+
+# Docker's image reference grammar (distribution/reference): [registry[:port]/]path[:tag]
+# [@digest]. ECS accepts up to 255 characters in `image` (ContainerDefinition, ECS API
+# reference).
+_ALNUM = r"[a-z0-9]+"
+_COMPONENT = rf"{_ALNUM}(?:(?:[._]|__|-+){_ALNUM})*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+IMAGE_REFERENCE = re.compile(
+    rf"^(?:(?P<domain>{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::\d+)?)/)?"
+    rf"(?P<path>{_COMPONENT}(?:/{_COMPONENT})*)"
+    r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
+)
+ECR_DOMAIN = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)"
+    r"\.amazonaws\.com(?:\.cn)?$"
+)
+MAX_IMAGE_LENGTH = 255
+
+
+def _image_location(value: str) -> str:
+    reference = _as_deployed(value)
+    _no_wildcards_in_image(reference, value)
+    if len(reference) > MAX_IMAGE_LENGTH:
+        raise ValueError(f"is {len(reference)} characters; ECS accepts at most 255")
+    match = IMAGE_REFERENCE.match(reference)
+    if not match:
+        raise ValueError(
+            f"{_show(value)} is not an image reference: [registry/]repository[:tag] or "
+            "[registry/]repository@sha256:<64 hex digits>, repository in lowercase"
+        )
+    digest = match["digest"]
+    if digest and digest.startswith("sha256:") and len(digest) != len("sha256:") + 64:
+        raise ValueError(f"{_show(value)}: a sha256 digest has exactly 64 hex digits")
+    domain = match["domain"] or ""
+    looks_like_ecr = ".dkr.ecr" in domain or domain.startswith("dkr.ecr")
+    if looks_like_ecr and not ECR_DOMAIN.match(domain):
+        raise ValueError(
+            f"{_show(value)}: an ECR image is <account>.dkr.ecr.<region>.amazonaws.com/"
+            "<repository>[:tag], with a 12-digit account and a region"
+        )
+    return value
+
+
+def _no_wildcards_in_image(reference: str, value: str) -> None:
+    if any(w in reference for w in WILDCARDS):
+        raise ValueError(f"{_show(value)}: an image reference cannot hold '*' or '?'")
+
+
+ImageLocation = Annotated[
+    str,
+    BeforeValidator(_scalar_to_str),
+    AfterValidator(_non_empty),
+    AfterValidator(_image_location),
+]
+
+
 class FromCfn(Model):
     from_cfn: NonEmptyStr = Field(description="Name of a CloudFormation export to import.")
 
@@ -144,7 +375,7 @@ VariableValue = either(Text, FromCfn)
 class SecretRef(Model):
     """The map forms of a secret: a Secrets Manager secret name, or a CloudFormation export."""
 
-    secretsmanager: NonEmptyStr | None = None
+    secretsmanager: Annotated[NonEmptyStr, AfterValidator(_secretsmanager_name)] | None = None
     from_cfn: NonEmptyStr | None = None
 
     @model_validator(mode="after")
@@ -158,7 +389,7 @@ class SecretRef(Model):
         return self
 
 
-SecretValue = either(NonEmptyStr, SecretRef)
+SecretValue = either(Annotated[NonEmptyStr, AfterValidator(_secret_plain)], SecretRef)
 
 
 # ------------------------------------------------------------------------------------ image
@@ -215,8 +446,8 @@ class Image(Model):
     build: Annotated[
         BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
     ] = None
-    location: NonEmptyStr | None = None
-    credentials: NonEmptyStr | None = None
+    location: ImageLocation | None = None
+    credentials: RegistryCredentials | None = None
     labels: dict[str, Text] = Field(default_factory=dict)
     depends_on: dict[str, Condition] = Field(default_factory=dict)
     healthcheck: HealthCheck | None = None
@@ -416,8 +647,8 @@ class FirelensLogging(Model):
     enableMetadata: bool | None = None  # noqa: N815 - Copilot's key
     secretOptions: dict[str, Text] = Field(default_factory=dict)  # noqa: N815
     configFilePath: Text | None = None  # noqa: N815
-    variables: dict[str, VariableValue] = Field(default_factory=dict)
-    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
+    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
     env_file: Text | None = None
 
     @field_validator("retention")
@@ -441,7 +672,7 @@ class SidecarImage(Model):
     build: Annotated[
         BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
     ] = None
-    location: NonEmptyStr | None = None
+    location: ImageLocation | None = None
 
     @model_validator(mode="after")
     def _build_or_location(self) -> SidecarImage:
@@ -474,10 +705,10 @@ class Sidecar(Model):
         BeforeValidator(_sidecar_image_from_str, json_schema_input_type=str | SidecarImage),
     ]
     essential: bool | None = None
-    credentialsParameter: Text | None = None  # noqa: N815 - Copilot's key
-    variables: dict[str, VariableValue] = Field(default_factory=dict)
+    credentialsParameter: RegistryCredentials | None = None  # noqa: N815 - Copilot's key
+    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
     env_file: Text | None = None
-    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
     mount_points: list[MountPoint] = Field(default_factory=list)
     labels: dict[str, Text] = Field(default_factory=dict)
     depends_on: dict[str, Condition] = Field(default_factory=dict)
@@ -622,9 +853,9 @@ class JobConfig(Model):
         ExecConfig | None,
         BeforeValidator(_exec_from_bool, json_schema_input_type=bool | ExecConfig),
     ] = None
-    variables: dict[str, VariableValue] = Field(default_factory=dict)
+    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
     env_file: Text | None = None
-    secrets: dict[str, SecretValue] = Field(default_factory=dict)
+    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
     storage: Storage = Field(default_factory=Storage)
     logging: FirelensLogging = Field(default_factory=FirelensLogging)
     sidecars: dict[str, Sidecar] = Field(default_factory=dict)

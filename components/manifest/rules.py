@@ -5,7 +5,8 @@ Each check returns problems rather than raising, so a user sees everything at on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from components.errors import ManifestError
@@ -30,14 +31,30 @@ FIRELENS_CONTAINER = "firelens_log_router"
 Found = tuple[tuple, str]
 
 
-def check_job(job: Job, root: Path | None = None) -> list[Found]:
-    """Every cross-field problem of `job`. `root` (the project folder) enables file checks."""
+def check_job(
+    job: Job, root: Path | None = None, *, unreliable: Collection[tuple] = ()
+) -> list[Found]:
+    """Every cross-field problem of `job`. `root` (the project folder) enables file checks.
+
+    `unreliable` lists paths whose value in `job` is a default or stand-in because the
+    user's value did not parse; rules that read one of them are skipped (they would report
+    the stand-in), the others run.
+    """
     problems: list[Found] = []
-    for check in (_size, _platform_limits, _containers, _network, _volumes, _env_files, _schedule):
-        problems.extend(check(job))
+    for check, reads in RULES:
+        if not _touches(reads, unreliable):
+            problems.extend(check(job))
     if root is not None:
         problems.extend(_files_exist(job, root))
     return problems
+
+
+def _touches(reads: tuple[tuple, ...], unreliable: Collection[tuple]) -> bool:
+    return any(
+        path[: len(read)] == read or read[: len(path)] == path
+        for read in reads
+        for path in unreliable
+    )
 
 
 def _size(job: Job) -> Iterator[Found]:
@@ -229,18 +246,134 @@ def _schedule(job: Job) -> Iterator[Found]:
 
 def _files_exist(job: Job, root: Path) -> Iterator[Found]:
     for path, value in _env_file_fields(job):
-        if value.endswith(".env") and not (root / value).is_file():
-            yield path, f"{value!r} does not exist (paths are relative to {root})"
+        if value.endswith(".env"):
+            wrong = _not_a(root, value, "file")
+            if wrong:
+                yield path, f"{_show(value)} {wrong} (paths are relative to {root})"
     builds = [(("image", "build"), job.image.build)]
     builds += [(("sidecars", n, "image", "build"), s.image.build) for n, s in job.sidecars.items()]
     for path, build in builds:
         if build is None:
             continue
         dockerfile, context = build_paths(build.dockerfile, build.context)
-        if not (root / context).is_dir():
-            yield path, f"build context {context!r} does not exist (relative to {root})"
-        elif not (root / dockerfile).is_file():
-            yield path, f"Dockerfile {dockerfile!r} does not exist (relative to {root})"
+        wrong = _not_a(root, context, "folder")
+        if wrong:
+            yield path, f"build context {_show(context)} {wrong} (relative to {root})"
+            continue
+        wrong = _not_a(root, dockerfile, "file")
+        if wrong:
+            yield path, f"Dockerfile {_show(dockerfile)} {wrong} (relative to {root})"
+
+
+def _not_a(root: Path, value: str, kind: str) -> str | None:
+    """Why `root/value` is not an existing file/folder, or None when it is one."""
+    try:
+        target = root / value
+        found = target.is_dir() if kind == "folder" else target.is_file()
+    except ValueError:  # a NUL byte in the path
+        return "is not a usable path (it holds a NUL character)"
+    except OSError as exc:  # a name too long for the file system, a permission error...
+        return f"cannot be checked: {exc.strerror or exc}"
+    return None if found else "does not exist"
+
+
+def _show(value: str) -> str:
+    return repr(value) if len(value) <= 60 else repr(value[:60]) + "..."
+
+
+# ECS refuses a task definition over 64 KiB ("Task definition max size", Amazon ECS service
+# quotas: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
+# The manifest's own values (variables, secrets, commands, labels...) must leave room for what
+# the deploy side adds to each container (roles, log configuration, ARNs): a few KiB.
+MAX_TASK_DEFINITION_BYTES = 64 * 1024
+TASK_DEFINITION_HEADROOM = 8 * 1024
+
+
+# A secret's valueFrom is an ARN even when the manifest names it: count the longest prefix.
+_ARN_PREFIX = "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:"
+
+
+def _environment(values: dict) -> list[dict]:
+    """Variables as the container definition holds them: [{"name": ..., "value": ...}]."""
+    return [{"name": k, "value": v} for k, v in values.items()]
+
+
+def _secrets(values: dict) -> list[dict]:
+    return [{"name": k, "valueFrom": _ARN_PREFIX + str(_plain(v))} for k, v in values.items()]
+
+
+def _container_payloads(job: Job) -> Iterator[tuple[tuple, object]]:
+    """What each container's definition carries from the manifest, in the form ECS holds it,
+    by the path it comes from."""
+    main = job.image
+    yield ("variables",), _environment(job.variables)
+    yield ("secrets",), _secrets(job.secrets)
+    yield ("image",), [main.location, main.labels, main.depends_on, main.healthcheck]
+    yield ("command",), job.command
+    yield ("entrypoint",), job.entrypoint
+    for name, sidecar in job.sidecars.items():
+        yield ("sidecars", name, "variables"), _environment(sidecar.variables)
+        yield ("sidecars", name, "secrets"), _secrets(sidecar.secrets)
+        rest = sidecar.model_dump(exclude={"variables", "secrets"}, exclude_none=True)
+        yield ("sidecars", name), rest
+
+
+def _task_definition_size(job: Job) -> Iterator[Found]:
+    sizes = {
+        path: len(json.dumps(value, default=_plain, ensure_ascii=False).encode())
+        for path, value in _container_payloads(job)
+    }
+    total = sum(sizes.values())
+    limit = MAX_TASK_DEFINITION_BYTES - TASK_DEFINITION_HEADROOM
+    if total > limit:
+        largest = max(sizes, key=lambda path: sizes[path])
+        yield (
+            largest,
+            (
+                f"the task definition would be about {total // 1024} KiB (this holds "
+                f"{sizes[largest] // 1024} KiB of it); ECS accepts at most "
+                f"{MAX_TASK_DEFINITION_BYTES // 1024} KiB, of which the manifest's values may "
+                f"use {limit // 1024} KiB: move large values to an env_file or to secrets"
+            ),
+        )
+
+
+# "Containers per task definition: 10", not adjustable (same quotas page).
+MAX_CONTAINERS = 10
+
+
+def _container_count(job: Job) -> Iterator[Found]:
+    containers = 1 + len(job.sidecars) + (1 if _firelens(job) else 0)
+    if containers > MAX_CONTAINERS:
+        yield (
+            ("sidecars",),
+            (
+                f"the task would have {containers} containers (the job's, "
+                f"{len(job.sidecars)} sidecars{' and the log router' if _firelens(job) else ''}"
+                f"); ECS allows at most {MAX_CONTAINERS} per task definition"
+            ),
+        )
+
+
+def _plain(value: object) -> object:
+    dump = getattr(value, "model_dump", None)
+    return dump(exclude_none=True) if dump else str(value)
+
+
+# Each rule with the fields it reads: when one of them did not parse, the rule is skipped
+# rather than run on a default (see check_job). Rules that can only miss something when a
+# field is left out (never report a wrong thing) read nothing here.
+RULES: tuple[tuple[Callable[[Job], Iterator[Found]], tuple[tuple, ...]], ...] = (
+    (_size, (("cpu",), ("memory",), ("platform",))),
+    (_platform_limits, (("platform",),)),
+    (_containers, (("name",), ("image",), ("sidecars",), ("logging",))),
+    (_network, (("network",),)),
+    (_volumes, (("storage",), ("sidecars",))),
+    (_env_files, ()),
+    (_schedule, (("on",),)),
+    (_task_definition_size, ()),
+    (_container_count, ()),
+)
 
 
 def build_paths(dockerfile: str | None, context: str | None) -> tuple[str, str]:

@@ -434,7 +434,7 @@ class TestInterpolation:
         with pytest.raises(ManifestError) as caught:
             load_manifest_text(BASE + "variables: {X: '${NOPE}'}\n", file="m.yml", environ={})
         assert str(caught.value).startswith(
-            "m.yml:7: ${NOPE}: environment variable NOPE is not set"
+            "m.yml:7: variables.X: ${NOPE}: environment variable NOPE is not set"
         )
 
 
