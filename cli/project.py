@@ -40,11 +40,15 @@ class Project:
 
     def job_names(self) -> list[str]:
         """Every job that has a manifest, sorted by name."""
-        if not self.manifests_dir.is_dir():
-            return []
-        return sorted(
-            p.parent.name for p in self.manifests_dir.glob(f"*/{MANIFEST_FILE}") if p.is_file()
-        )
+        from components.manifest.discover import discover_jobs
+
+        return list(discover_jobs(self.root).jobs)
+
+    def job_problems(self) -> list:
+        """Entries under manifests/ that look like jobs but cannot be read (Problems)."""
+        from components.manifest.discover import discover_jobs
+
+        return discover_jobs(self.root).problems
 
     def select_jobs(self, names: list[str] | None, *, default_all: bool = False) -> list[str]:
         """The named jobs, each checked to have a manifest, without duplicates; no names means

@@ -27,6 +27,10 @@ def validate(
     jobs = project.select_jobs(names, default_all=True)
     app = project.app_name(env)
     failed = 0
+    if not names:  # a broken entry is a job that would be dropped from every deploy
+        for problem in project.job_problems():
+            failed += 1
+            error(str(problem))
     for name in jobs:
         try:
             load_manifest(project.manifest_path(name), env, app=app, root=project.root)
@@ -38,6 +42,7 @@ def validate(
             result(f"ok  {name}" + (f" ({env})" if env else ""))
     where = f" for environment {env}" if env else ""
     if failed:
-        info(f"{failed} of {len(jobs)} manifest(s) have problems{where}")
+        info(f"{failed} of {len(jobs) + len(project.job_problems())} manifest(s) have problems"
+             f"{where}")  # fmt: skip
         raise typer.Exit(1)
     info(f"{len(jobs)} manifest(s) valid{where}")

@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from components.contract import MANIFEST_FILE, MANIFESTS_DIR
 from components.errors import ManifestError
+from components.manifest.discover import discover_jobs
 from components.manifest.load import load_manifest
 from components.manifest.model import Job
 
 
 def manifest_paths(root: Path) -> dict[str, Path]:
     """Job name (its folder) -> manifest path, sorted by name."""
-    folder = root / MANIFESTS_DIR
-    if not folder.is_dir():
-        return {}
-    paths = sorted(folder.glob(f"*/{MANIFEST_FILE}"))
-    return {path.parent.name: path for path in paths if path.is_file()}
+    return discover_jobs(root).jobs
 
 
 def load_jobs(
@@ -34,7 +30,13 @@ def load_jobs(
     reported together."""
     jobs: list[Job] = []
     problems = []
-    paths = manifest_paths(root) if manifests is None else manifests
+    if manifests is None:
+        # Entries that look like jobs but cannot be read: a deploy must not drop them quietly.
+        found = discover_jobs(root)
+        paths = found.jobs
+        problems += [p for p in found.problems if only is None or _job_of(p.file) in only]
+    else:
+        paths = manifests
     for name, path in paths.items():
         if name in excluded or (only is not None and name not in only):
             continue
@@ -45,3 +47,9 @@ def load_jobs(
     if problems:
         raise ManifestError(problems)
     return jobs
+
+
+def _job_of(file: str | None) -> str | None:
+    """`manifests/<job>/...` -> `<job>`."""
+    parts = (file or "").split("/")
+    return parts[1] if len(parts) > 1 else None

@@ -61,3 +61,20 @@ def test_outside_a_project(tmp_path, monkeypatch):
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert "no Pulumi.yaml found" in result.stderr
+
+
+def test_an_entry_that_cannot_be_read_is_a_problem_not_skipped(tmp_path, monkeypatch):
+    """manifests/<job>/manifest.yaml (Copilot reads only manifest.yml) fails validate; a deploy
+    would otherwise drop that job without a word."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    (tmp_path / "Pulumi.yaml").write_text("name: scheduled-jobs\nruntime: python\n")
+    job = tmp_path / "manifests" / "report"
+    job.mkdir(parents=True)
+    (job / "manifest.yaml").write_text("name: report\n")
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    done = CliRunner().invoke(app, ["validate"])
+    assert done.exit_code == 1
+    assert "manifests/report/manifest.yaml" in done.output and "manifest.yml" in done.output
