@@ -55,7 +55,8 @@ class Project:
         none (`default_all=False`) or every job (`default_all=True`, and then a project with
         no manifests is an error). One message for an unknown job, listing the known ones."""
         known = self.job_names()
-        if default_all and not known:
+        # Folders that look like jobs but cannot be read are reported by the caller.
+        if default_all and not known and not self.job_problems():
             raise UserError(
                 f"no manifests found in {self.manifests_dir}",
                 hint="Create one with: jobs init --name <job> --image <uri> --schedule @daily",
