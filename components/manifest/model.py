@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from components.manifest.source import source_text
 
 JOB_TYPE = "Scheduled Job"
 DEFAULT_CPU = 256
@@ -76,9 +77,13 @@ class Model(BaseModel):
 
 
 def _scalar_to_str(value: Any) -> Any:
-    """YAML scalars where Copilot expects a string: Go's YAML reads `8080` or `true` as text."""
+    """YAML scalars where Copilot expects a string: Go's YAML hands a string field the text as
+    written (`3.10` stays "3.10", `0755` "0755"; see source.py)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    text = source_text(value)
+    if text is not None:
+        return text
     if isinstance(value, (int, float)):
         return str(value)
     return value
@@ -118,6 +123,8 @@ def _split_command(value: Any) -> Any:
     """`command: echo "a b"` -> ["echo", "a b"] (shell rules), a list stays a list of strings."""
     if value is None:
         return None
+    if not isinstance(value, (list, dict)):
+        value = _scalar_to_str(value)  # `command: 3.10` is the one word "3.10", as in Go
     if isinstance(value, str):
         try:
             return shlex.split(value)
@@ -174,6 +181,7 @@ class BuildArgs(Model):
 
 def _build_from_str(value: Any) -> Any:
     # `build: path/to/Dockerfile` is the short form of `build: {dockerfile: path/to/Dockerfile}`.
+    value = _scalar_to_str(value)
     return {"dockerfile": value} if isinstance(value, str) else value
 
 
@@ -451,6 +459,7 @@ class SidecarImage(Model):
 
 
 def _sidecar_image_from_str(value: Any) -> Any:
+    value = _scalar_to_str(value)
     return {"location": value} if isinstance(value, str) else value
 
 

@@ -50,6 +50,86 @@ _Loader.add_implicit_resolver(
 )
 
 
+# ------------------------------------------------------------ scalars keep their source text
+# Copilot decodes with Go's yaml.v3, which hands a string-typed field the scalar's text as
+# written (decode.go: a resolved scalar decoded into a string takes `n.Value`), and parses
+# numbers only for number-typed fields. So `python: 3.10` is "3.10" there, not "3.1". Plain
+# numbers therefore become int/float subclasses that remember their text: number fields see an
+# ordinary number, string fields (model.py `_scalar_to_str`) take `.text`. Timestamps are not
+# implicit in YAML 1.2's core schema: `2024-01-01` stays a string.
+
+
+class PlainInt(int):
+    """An unquoted integer scalar with the text it was written as (`0755`, `1_000`)."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> PlainInt:
+        self = super().__new__(cls, value)
+        self.text = text
+        return self
+
+    def __getnewargs__(self) -> tuple[int, str]:  # copy.deepcopy (merge.py) keeps the text
+        return int(self), self.text
+
+    def __repr__(self) -> str:  # messages quote the value as the user wrote it
+        return self.text
+
+
+class PlainFloat(float):
+    """An unquoted float scalar with the text it was written as (`3.10`, `2.50`, `1e3`)."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> PlainFloat:
+        self = super().__new__(cls, value)
+        self.text = text
+        return self
+
+    def __getnewargs__(self) -> tuple[float, str]:
+        return float(self), self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+def source_text(value: Any) -> str | None:
+    """The text an unquoted number was written as, or None for any other value."""
+    return value.text if isinstance(value, (PlainInt, PlainFloat)) else None
+
+
+def _scalar(node: yaml.ScalarNode, loader: _Loader) -> Any:
+    if not node.style and node.tag in (_INT, _FLOAT) and ":" in node.value:
+        return node.value  # YAML 1.1 base 60 (`12:30`): Go's YAML has no such number
+    value = loader.construct_object(node, deep=True)
+    if not node.style and node.tag == _INT and isinstance(value, int):
+        return PlainInt(value, node.value)
+    if not node.style and node.tag == _FLOAT and isinstance(value, float):
+        return PlainFloat(value, node.value)
+    return value
+
+
+def _key(node: yaml.Node, loader: _Loader) -> Any:
+    """Map keys are strings in every Copilot map (names, labels, variables): as written."""
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and not node.style  # plain: None from PyYAML's parser, "" from libyaml's
+        and node.tag in (_INT, _FLOAT, _BOOL)
+    ):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 class DuplicateKeyError(ValueError):
     def __init__(self, key: str, line: int):
         super().__init__(f"key {key!r} appears twice in the same map")
@@ -76,7 +156,7 @@ def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loade
         loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _key(key_node, loader)
             if isinstance(key, (list, dict)):
                 key = str(key)
             if key in result:
@@ -92,4 +172,4 @@ def _build(node: yaml.Node, path: tuple, lines: dict[tuple, int], loader: _Loade
             lines[child] = item.start_mark.line + 1
             items.append(_build(item, child, lines, loader))
         return items
-    return loader.construct_object(node, deep=True)
+    return _scalar(node, loader)
