@@ -33,13 +33,37 @@ class ContainerContext:
     env_files: Mapping[str, str] = field(default_factory=dict)  # container -> S3 object ARN
 
 
+def service_discovery_endpoint(app: str, env: str) -> str:
+    """Copilot's private DNS namespace of an environment (stack/env.go `%s.%s.local`)."""
+    return f"{env}.{app}.local"
+
+
 def injected_variables(app: str, env: str, job: str) -> list[dict[str, str]]:
-    """The variables Copilot sets in every container, so migrated programs keep working."""
+    """The variables Copilot sets first in every container, in its order
+    (templates/workloads/partials/cf/envvars-common.yml), so migrated programs keep working."""
     return [
         {"name": "COPILOT_APPLICATION_NAME", "value": app},
+        {
+            "name": "COPILOT_SERVICE_DISCOVERY_ENDPOINT",
+            "value": service_discovery_endpoint(app, env),
+        },
         {"name": "COPILOT_ENVIRONMENT_NAME", "value": env},
         {"name": "COPILOT_SERVICE_NAME", "value": job},
     ]
+
+
+def mount_points_variable(mounts: Mapping[str, str]) -> list[dict[str, str]]:
+    """COPILOT_MOUNT_POINTS, after a container's own variables (envvars-container.yml): Go's
+    json.Marshal of {volume: path}, so keys sorted and no spaces."""
+    if not mounts:
+        return []
+    value = json.dumps(dict(sorted(mounts.items())), separators=(",", ":"), ensure_ascii=False)
+    return [{"name": "COPILOT_MOUNT_POINTS", "value": _go_json_escape(value)}]
+
+
+def _go_json_escape(text: str) -> str:
+    # encoding/json escapes <, > and & for HTML safety; volume paths cannot hold them, names can.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
@@ -53,12 +77,12 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
         main["entryPoint"] = list(job.entrypoint)
     if job.command:
         main["command"] = list(job.command)
-    variables = injected_variables(ctx.app, ctx.env, job.name)
     volumes = job.storage.volumes
-    if volumes:
-        mounts = {name: volume.path for name, volume in volumes.items()}
-        variables.append({"name": "COPILOT_MOUNT_POINTS", "value": json.dumps(mounts)})
-    main["environment"] = variables + _variables(job.variables, ctx)
+    main["environment"] = (
+        injected_variables(ctx.app, ctx.env, job.name)
+        + _variables(job.variables, ctx)
+        + mount_points_variable({name: volume.path for name, volume in volumes.items()})
+    )
     _add_secrets(main, job.secrets, ctx)
     _add_env_file(main, job.name, ctx)
     if volumes:
@@ -98,8 +122,10 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
             container["portMappings"] = [
                 {"containerPort": int(port), "protocol": protocol or "tcp"}
             ]
-        container["environment"] = injected_variables(ctx.app, ctx.env, job.name) + _variables(
-            sidecar.variables, ctx
+        container["environment"] = (
+            injected_variables(ctx.app, ctx.env, job.name)
+            + _variables(sidecar.variables, ctx)
+            + mount_points_variable({m.source_volume: m.path for m in sidecar.mount_points})
         )
         _add_secrets(container, sidecar.secrets, ctx)
         _add_env_file(container, name, ctx)
