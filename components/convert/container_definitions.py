@@ -31,6 +31,9 @@ class ContainerContext:
     images: Mapping[str, str]  # container name -> image URI
     exports: Mapping[str, str] = field(default_factory=dict)  # CloudFormation export -> value
     env_files: Mapping[str, str] = field(default_factory=dict)  # container -> S3 object ARN
+    # Outputs of the addons stack (components/convert/addons.py): (NAME, value) pairs.
+    addon_variables: Sequence[tuple[str, str]] = ()
+    addon_secrets: Sequence[tuple[str, str]] = ()
 
 
 def service_discovery_endpoint(app: str, env: str) -> str:
@@ -49,6 +52,14 @@ def injected_variables(app: str, env: str, job: str) -> list[dict[str, str]]:
         },
         {"name": "COPILOT_ENVIRONMENT_NAME", "value": env},
         {"name": "COPILOT_SERVICE_NAME", "value": job},
+    ]
+
+
+def common_variables(job: Job, ctx: ContainerContext) -> list[dict[str, str]]:
+    """What envvars-common.yml gives every container: Copilot's variables, then the addons
+    stack's variable outputs."""
+    return injected_variables(ctx.app, ctx.env, job.name) + [
+        {"name": name, "value": value} for name, value in ctx.addon_variables
     ]
 
 
@@ -79,11 +90,15 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
         main["command"] = list(job.command)
     volumes = job.storage.volumes
     main["environment"] = (
-        injected_variables(ctx.app, ctx.env, job.name)
+        common_variables(job, ctx)
         + _variables(job.variables, ctx)
         + mount_points_variable({name: volume.path for name, volume in volumes.items()})
     )
     _add_secrets(main, job.secrets, ctx)
+    if ctx.addon_secrets:  # after the manifest's (secrets.yml)
+        main.setdefault("secrets", []).extend(
+            {"name": name, "valueFrom": arn} for name, arn in ctx.addon_secrets
+        )
     _add_env_file(main, job.name, ctx)
     if volumes:
         main["mountPoints"] = [
@@ -123,7 +138,7 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
                 {"containerPort": int(port), "protocol": protocol or "tcp"}
             ]
         container["environment"] = (
-            injected_variables(ctx.app, ctx.env, job.name)
+            common_variables(job, ctx)
             + _variables(sidecar.variables, ctx)
             + mount_points_variable({m.source_volume: m.path for m in sidecar.mount_points})
         )

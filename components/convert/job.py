@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
+from components.convert import addons as addon_stack
 from components.convert import arns, naming, policies
 from components.convert.container_definitions import (
     ContainerContext,
@@ -28,6 +29,7 @@ from components.convert.state_machine import RunTaskSpec, definition_json
 from components.convert.tags import resource_tags
 from components.convert.task_definition import task_definition_inputs
 from components.errors import ManifestError, Problem
+from components.manifest.addons import addons_folder, read_addons
 from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
 from components.manifest.rules import build_paths
 
@@ -186,15 +188,26 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         policy=_json(policies.task_role_policy()),
     )
 
-    def containers(images, exports, env_files) -> list[dict]:
+    addons = read_addons(addons_folder(ctx.root, job.name),
+                         display=f"{MANIFESTS_DIR}/{job.name}/addons")  # fmt: skip
+    addon_outputs: Any = {}
+    if addons is not None:
+        addon_outputs = _addons(b, job, addons, tags, task_role=task_role,
+                                log_group=log_group, log_group_name=log_group_name)  # fmt: skip
+
+    def containers(images, exports, env_files, addon_outputs) -> list[dict]:
         return container_definitions(
             job,
-            ContainerContext(app=app, env=env, region=region, account=account,
-                             partition=partition, log_group=log_group_name, images=images,
-                             exports=exports, env_files=env_files),
+            ContainerContext(
+                app=app, env=env, region=region, account=account, partition=partition,
+                log_group=log_group_name, images=images, exports=exports, env_files=env_files,
+                addon_variables=addon_stack.variables(addons, addon_outputs) if addons else (),
+                addon_secrets=addon_stack.secrets(addons, addon_outputs) if addons else (),
+            ),
         )  # fmt: skip
 
-    definitions = derive(containers, images=images, exports=exports, env_files=env_files)
+    definitions = derive(containers, images=images, exports=exports, env_files=env_files,
+                         addon_outputs=addon_outputs)  # fmt: skip
 
     def execution_policy(log_group_arn, definitions, repository_arns, env_file_grants) -> str:
         reads = secret_reads(definitions)
@@ -250,10 +263,16 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         exports[group.from_cfn] if isinstance(group, FromCfn) else group
         for group in job.network.vpc.security_groups.groups
     ]
+    # Then the addons' security group outputs (Copilot's order, state-machine.yml).
     security_groups = derive(
-        lambda first, then: list(dict.fromkeys([*first, *then])),
+        lambda first, then, outputs: list(
+            dict.fromkeys(
+                [*first, *then, *(addon_stack.security_groups(addons, outputs) if addons else [])]
+            )
+        ),
         first=environment_groups,
         then=manifest_groups,
+        outputs=addon_outputs,
     )
 
     def state_machine_policy(cluster_arn, execution_role_arn, task_role_arn) -> str:
@@ -367,6 +386,46 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     if repository is not None:
         outputs["repository_url"] = Out(repository, "repositoryUrl")
     return JobPlan(b.resources, outputs)
+
+
+def _addons(b: _Builder, job: Job, addons, tags: dict, *, task_role, log_group, log_group_name):
+    """The addons stack and the task role's managed policies from it; returns its `outputs`."""
+    ctx = b.ctx
+    body = addon_stack.template_body(addons)
+    if len(body.encode()) > addon_stack.MAX_TEMPLATE_BODY:
+        raise ManifestError(
+            [Problem(f"the merged template is {len(body.encode())} bytes as JSON; CloudFormation "
+                     f"takes at most {addon_stack.MAX_TEMPLATE_BODY} inline: split off part of "
+                     "it into its own stack", file=addons.folder)]
+        )  # fmt: skip
+    refs = {
+        "task_role_name": Out(task_role, "name"),
+        "task_role_arn": Out(task_role, "arn"),
+        "log_group_name": log_group_name,
+        "log_group_arn": Out(log_group, "arn"),
+    }
+    stack = b.add(
+        "addons",
+        "aws:cloudformation/stack:Stack",
+        {
+            "name": addon_stack.stack_name(ctx.app, ctx.env, job.name),
+            "templateBody": body,
+            "parameters": addon_stack.stack_parameters(
+                addons, app=ctx.app, env=ctx.env, job=job.name, refs=refs
+            ),
+            "capabilities": list(addon_stack.CAPABILITIES),
+            "tags": tags,
+        },
+    )
+    outputs = Out(stack, "outputs")
+    for output in addon_stack.policy_outputs(addons):
+        b.add(
+            f"task-role-{output}",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            {"role": Out(task_role, "id"),
+             "policyArn": derive(lambda outputs, key=output: outputs[key], outputs=outputs)},
+        )  # fmt: skip
+    return outputs
 
 
 def _images(b: _Builder, job: Job, tags: dict, partition: str):

@@ -20,6 +20,7 @@ from components.convert.plan import Derived, FileAsset, Out, Resource, is_plain
 
 # Type token -> (module, class) of the SDK; lookups -> (module, function).
 _CLASSES = {
+    "aws:cloudformation/stack:Stack": ("pulumi_aws.cloudformation", "Stack"),
     "aws:cloudwatch/logGroup:LogGroup": ("pulumi_aws.cloudwatch", "LogGroup"),
     "aws:cloudwatch/eventRule:EventRule": ("pulumi_aws.cloudwatch", "EventRule"),
     "aws:cloudwatch/eventTarget:EventTarget": ("pulumi_aws.cloudwatch", "EventTarget"),
@@ -30,6 +31,7 @@ _CLASSES = {
     "aws:ec2/securityGroup:SecurityGroup": ("pulumi_aws.ec2", "SecurityGroup"),
     "aws:iam/role:Role": ("pulumi_aws.iam", "Role"),
     "aws:iam/rolePolicy:RolePolicy": ("pulumi_aws.iam", "RolePolicy"),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("pulumi_aws.iam", "RolePolicyAttachment"),
     "aws:s3/bucket:Bucket": ("pulumi_aws.s3", "Bucket"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
         "pulumi_aws.s3",

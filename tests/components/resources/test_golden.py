@@ -28,6 +28,7 @@ CASES = [
     pytest.param("env-overrides.yml", "dev", id="env-overrides-dev"),
     pytest.param("env-overrides.yml", "prod", id="env-overrides-prod"),
     pytest.param("private-placement.yml", "dev", id="private-placement"),
+    pytest.param("addons.yml", "dev", id="addons"),
 ]
 
 

@@ -21,11 +21,13 @@ TESTDATA_FILES = [
     "none-schedule.yml",
     "env-overrides.yml",
     "private-placement.yml",
+    "addons.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
 UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -530,6 +532,20 @@ def aws_payloads(resources):
                     "tags": _tags(i.get("tags"), "key", "value"),
                 },
             )
+        elif kind == "aws:cloudformation/stack:Stack":
+            yield (
+                "cloudformation",
+                "CreateStack",
+                {
+                    "StackName": i["name"],
+                    "TemplateBody": i["templateBody"],
+                    "Parameters": _tags(i["parameters"], "ParameterKey", "ParameterValue"),
+                    "Capabilities": i["capabilities"],
+                    "Tags": _tags(i.get("tags")),
+                },
+            )
+        elif kind == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            yield "iam", "AttachRolePolicy", {"RoleName": i["role"], "PolicyArn": i["policyArn"]}
         elif kind == "aws:ec2/securityGroup:SecurityGroup":
             yield (
                 "ec2",
@@ -540,6 +556,53 @@ def aws_payloads(resources):
                     "VpcId": i["vpcId"],
                 },
             )
+
+
+def test_addons_stack_and_what_its_outputs_become(render_testdata):
+    _, resources = job_resources(render_testdata, "addons.yml")
+    stack = one(resources, "aws:cloudformation/stack:Stack")
+    assert stack["name"] == "demo-dev-with-addons-AddonsStack"
+    assert stack["parameters"] == {
+        "App": "demo",
+        "Env": "dev",
+        "Name": "with-addons",
+        "TableClass": "STANDARD_INFREQUENT_ACCESS",
+        "TaskRoleName": "with-addons-task-role-0000000",  # !Ref TaskRole: the role's name
+    }
+    template = json.loads(stack["templateBody"])
+    # Both templates merged: the shared App/Env/Name once, every resource and output.
+    assert list(template) == ["Parameters", "Resources", "Outputs"]
+    assert set(template["Resources"]) == {
+        "myDDBTable", "myDDBTableAccessPolicy", "apiKeySecret", "dbClientGroup"
+    }  # fmt: skip
+    table = template["Resources"]["myDDBTable"]["Properties"]
+    assert table["TableName"] == {"Fn::Sub": "${App}-${Env}-${Name}-table"}
+    assert template["Resources"]["myDDBTableAccessPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"][0]["Resource"] == {"Fn::GetAtt": ["myDDBTable", "Arn"]}  # fmt: skip
+    main, helper = containers_of(resources)
+    env = {v["name"]: v["value"] for v in main["environment"]}
+    stack_name = "demo-dev-with-addons-AddonsStack"
+    # Plain outputs (and the security group) are variables of every container, after
+    # Copilot's own, named in SCREAMING_SNAKE_CASE.
+    addon_names = ["MY_DDB_TABLE_NAME", "DB_CLIENT_GROUP", "TABLE_REGION"]
+    for container in (main, helper):
+        assert [v["name"] for v in container["environment"]][4:7] == addon_names
+    assert env["MY_DDB_TABLE_NAME"] == f"<output myDDBTableName of {stack_name}>"
+    assert "MY_DDB_TABLE_ACCESS_POLICY" not in env and "API_KEY_SECRET" not in env
+    secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:apiKeySecret-AbCdEf"
+    assert main["secrets"] == [{"name": "API_KEY_SECRET", "valueFrom": secret_arn}]
+    assert "secrets" not in helper
+    attachment = one(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment == {
+        "role": "with-addons-task-role-id",
+        "policyArn": f"arn:aws:iam::123456789012:policy/{stack_name}-myDDBTableAccessPolicy"
+        "-PLACEHOLDER",
+    }
+    groups = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"]  # fmt: skip
+    assert groups[-1] == env["DB_CLIENT_GROUP"] and len(groups) == 2
+    reads = policy_of(resources, "with-addons-execution-role-policy")["Statement"]
+    assert any(secret_arn in s["Resource"] for s in reads if s.get("Sid") == "ReadSecrets")
 
 
 def test_library_use_without_the_program():
