@@ -24,6 +24,7 @@ from components.convert.container_definitions import (
     exports_used,
     secret_reads,
 )
+from components.convert.overrides import overridden_inputs
 from components.convert.plan import FileAsset, Out, Resource, derive, without_none
 from components.convert.state_machine import RunTaskSpec, definition_json
 from components.convert.tags import resource_tags
@@ -236,17 +237,21 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     )  # fmt: skip
 
     family = naming.task_family(app, env, job.name)
+    task_inputs = task_definition_inputs(
+        job,
+        family=family,
+        execution_role_arn=Out(execution_role, "arn"),
+        task_role_arn=Out(task_role, "arn"),
+        container_definitions=derive(lambda d: _json(d), d=definitions),
+        tags=tags,
+    )
+    if job.taskdef_overrides:  # last, on everything else (Copilot's order)
+        rules = [(rule.path, rule.value) for rule in job.taskdef_overrides]
+        task_inputs = overridden_inputs(task_inputs, rules, file=manifest_file(job.name))
     task_definition = b.add(
         "task-definition",
         "aws:ecs/taskDefinition:TaskDefinition",
-        task_definition_inputs(
-            job,
-            family=family,
-            execution_role_arn=Out(execution_role, "arn"),
-            task_role_arn=Out(task_role, "arn"),
-            container_definitions=derive(lambda d: _json(d), d=definitions),
-            tags=tags,
-        ),
+        task_inputs,
         # The role must be able to pull and read secrets before a task can start.
         depends_on=("execution-role-policy", "log-group"),
     )

@@ -582,9 +582,10 @@ class TaskdefOverride(Model):
 
     @field_validator("path")
     @classmethod
-    def _not_protected(cls, value: str) -> str:
-        if value == "Family" or re.fullmatch(r"ContainerDefinitions\[\d+\]\.Name", value):
-            raise ValueError(f'"{value}" cannot be overridden with a custom value')
+    def _path(cls, value: str) -> str:
+        from components.manifest.taskdef_paths import check_path
+
+        check_path(value)  # Copilot's grammar and refusals, and a property the task has
         return value
 
 

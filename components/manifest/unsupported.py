@@ -24,7 +24,6 @@ UNSUPPORTED: dict[tuple[str, ...], str] = {
     ("logging", "secrets"): "FireLens log routing is not supported yet",
     ("logging", "env_file"): "FireLens log routing is not supported yet",
     ("publish",): "SNS topics for jobs are not supported yet",
-    ("taskdef_overrides",): "task definition overrides are not supported yet",
 }
 
 

@@ -345,11 +345,8 @@ def test_several_problems_reported_together_sorted_by_line():
 
 
 def test_unsupported_field_is_rejected_by_name():
-    found = problems(
-        "taskdef_overrides:\n  - path: ContainerDefinitions[0].Ulimits[-]\n"
-        "    value: {Name: nofile}\n"
-    )
-    assert any("taskdef_overrides: not supported yet" in p for p in found), found
+    found = problems("network:\n  connect: true\n")
+    assert any("network.connect: " in p and "Service Connect" in p for p in found), found
 
 
 def test_protected_taskdef_override_path():

@@ -29,6 +29,7 @@ CASES = [
     pytest.param("env-overrides.yml", "prod", id="env-overrides-prod"),
     pytest.param("private-placement.yml", "dev", id="private-placement"),
     pytest.param("addons.yml", "dev", id="addons"),
+    pytest.param("taskdef-overrides.yml", "dev", id="taskdef-overrides"),
 ]
 
 

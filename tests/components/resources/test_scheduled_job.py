@@ -22,6 +22,7 @@ TESTDATA_FILES = [
     "env-overrides.yml",
     "private-placement.yml",
     "addons.yml",
+    "taskdef-overrides.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -603,6 +604,23 @@ def test_addons_stack_and_what_its_outputs_become(render_testdata):
     assert groups[-1] == env["DB_CLIENT_GROUP"] and len(groups) == 2
     reads = policy_of(resources, "with-addons-execution-role-policy")["Statement"]
     assert any(secret_arn in s["Resource"] for s in reads if s.get("Sid") == "ReadSecrets")
+
+
+def test_taskdef_overrides_apply_last(render_testdata):
+    _, resources = job_resources(render_testdata, "taskdef-overrides.yml")
+    task = one(resources, "aws:ecs/taskDefinition:TaskDefinition")
+    main, helper = containers_of(resources)
+    assert main["ulimits"] == [{"name": "nofile", "softLimit": 2048, "hardLimit": 2048}]
+    assert main["dockerLabels"] == {"com.example.team": "data", "com-example-tier": "batch"}
+    assert main["linuxParameters"] == {"initProcessEnabled": True}
+    assert main["mountPoints"][-1] == {"sourceVolume": "cache", "containerPath": "/cache",
+                                       "readOnly": False}  # fmt: skip
+    assert helper["portMappings"] == [{"containerPort": 9090}]
+    assert (task["pidMode"], task["volumes"], task["ephemeralStorage"]) == (
+        "task", [{"name": "cache"}], {"sizeInGib": 30}
+    )  # fmt: skip
+    # Everything the rules did not touch is as rendered without them.
+    assert task["family"] == "demo-dev-overridden" and main["environment"][0]["value"] == "demo"
 
 
 def test_library_use_without_the_program():
