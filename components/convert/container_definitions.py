@@ -34,6 +34,7 @@ class ContainerContext:
     # Outputs of the addons stack (components/convert/addons.py): (NAME, value) pairs.
     addon_variables: Sequence[tuple[str, str]] = ()
     addon_secrets: Sequence[tuple[str, str]] = ()
+    topic_arns: Sequence[dict[str, str]] = ()  # COPILOT_SNS_TOPIC_ARNS (convert/publish.py)
 
 
 def service_discovery_endpoint(app: str, env: str) -> str:
@@ -56,11 +57,13 @@ def injected_variables(app: str, env: str, job: str) -> list[dict[str, str]]:
 
 
 def common_variables(job: Job, ctx: ContainerContext) -> list[dict[str, str]]:
-    """What envvars-common.yml gives every container: Copilot's variables, then the addons
-    stack's variable outputs."""
-    return injected_variables(ctx.app, ctx.env, job.name) + [
-        {"name": name, "value": value} for name, value in ctx.addon_variables
-    ]
+    """What envvars-common.yml gives every container: Copilot's variables, the addons stack's
+    variable outputs, then the published topics' ARNs."""
+    return (
+        injected_variables(ctx.app, ctx.env, job.name)
+        + [{"name": name, "value": value} for name, value in ctx.addon_variables]
+        + list(ctx.topic_arns)
+    )
 
 
 def mount_points_variable(mounts: Mapping[str, str]) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
 from components.convert import addons as addon_stack
-from components.convert import arns, naming, policies
+from components.convert import arns, naming, policies, publish
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
@@ -181,12 +181,21 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     images, pull_arns, repository = _images(b, job, tags, partition)
     env_files, env_file_grants = _env_files(b, job, tags, partition)
 
+    topics = publish.topics(job, app=app, env=env, region=region, account=account,
+                            partition=partition)  # fmt: skip
+    for spec in topics:
+        topic = b.add(f"topic-{spec.name}", "aws:sns/topic:Topic", publish.topic_inputs(spec, tags))
+        document = publish.topic_policy(spec, account=account, partition=partition)
+        b.add(f"topic-{spec.name}-policy", "aws:sns/topicPolicy:TopicPolicy",
+              {"arn": Out(topic, "arn"), "policy": _json(document)})  # fmt: skip
+    task_statements = publish.publish_statements(topics)
+
     task_role = b.role(
         "task-role",
         description=f"The containers of {who} run as this role",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
-        policy=_json(policies.task_role_policy()),
+        policy=_json(policies.task_role_policy(task_statements)),
     )
 
     addons = read_addons(addons_folder(ctx.root, job.name),
@@ -204,6 +213,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 log_group=log_group_name, images=images, exports=exports, env_files=env_files,
                 addon_variables=addon_stack.variables(addons, addon_outputs) if addons else (),
                 addon_secrets=addon_stack.secrets(addons, addon_outputs) if addons else (),
+                topic_arns=publish.topic_arns_variable(topics),
             ),
         )  # fmt: skip
 

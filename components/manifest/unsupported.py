@@ -23,7 +23,6 @@ UNSUPPORTED: dict[tuple[str, ...], str] = {
     ("logging", "variables"): "FireLens log routing is not supported yet",
     ("logging", "secrets"): "FireLens log routing is not supported yet",
     ("logging", "env_file"): "FireLens log routing is not supported yet",
-    ("publish",): "SNS topics for jobs are not supported yet",
 }
 
 

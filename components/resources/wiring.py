@@ -39,6 +39,8 @@ _CLASSES = {
     ),
     "aws:s3/bucketObjectv2:BucketObjectv2": ("pulumi_aws.s3", "BucketObjectv2"),
     "aws:sfn/stateMachine:StateMachine": ("pulumi_aws.sfn", "StateMachine"),
+    "aws:sns/topic:Topic": ("pulumi_aws.sns", "Topic"),
+    "aws:sns/topicPolicy:TopicPolicy": ("pulumi_aws.sns", "TopicPolicy"),
     "docker:index/image:Image": ("pulumi_docker", "Image"),
 }
 _LOOKUPS = {

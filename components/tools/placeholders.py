@@ -85,6 +85,8 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
     if type_ == "aws:s3/bucket:Bucket":
         bucket = inputs.get("bucket") or f"{name}-0000000"
         return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "id": bucket}
+    if type_ == "aws:sns/topic:Topic":
+        return {"arn": arn.format("sns", given)}
     if type_ == "aws:cloudformation/stack:Stack":
         stack = inputs.get("name", name)
         return {

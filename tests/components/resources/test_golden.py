@@ -30,6 +30,7 @@ CASES = [
     pytest.param("private-placement.yml", "dev", id="private-placement"),
     pytest.param("addons.yml", "dev", id="addons"),
     pytest.param("taskdef-overrides.yml", "dev", id="taskdef-overrides"),
+    pytest.param("publish.yml", "dev", id="publish"),
 ]
 
 

@@ -23,12 +23,14 @@ TESTDATA_FILES = [
     "private-placement.yml",
     "addons.yml",
     "taskdef-overrides.yml",
+    "publish.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
 UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:sns/topicPolicy:TopicPolicy",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -545,6 +547,20 @@ def aws_payloads(resources):
                     "Tags": _tags(i.get("tags")),
                 },
             )
+        elif kind == "aws:sns/topic:Topic":
+            attributes = {"KmsMasterKeyId": i["kmsMasterKeyId"]}
+            if i.get("fifoTopic"):
+                attributes["FifoTopic"] = "true"
+            if "contentBasedDeduplication" in i:
+                attributes["ContentBasedDeduplication"] = str(
+                    i["contentBasedDeduplication"]
+                ).lower()
+            yield "sns", "CreateTopic", {"Name": i["name"], "Attributes": attributes,
+                                         "Tags": _tags(i.get("tags"))}  # fmt: skip
+        elif kind == "aws:sns/topicPolicy:TopicPolicy":
+            json.loads(i["policy"])
+            yield "sns", "SetTopicAttributes", {"TopicArn": i["arn"], "AttributeName": "Policy",
+                                                "AttributeValue": i["policy"]}  # fmt: skip
         elif kind == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             yield "iam", "AttachRolePolicy", {"RoleName": i["role"], "PolicyArn": i["policyArn"]}
         elif kind == "aws:ec2/securityGroup:SecurityGroup":
@@ -621,6 +637,41 @@ def test_taskdef_overrides_apply_last(render_testdata):
     )  # fmt: skip
     # Everything the rules did not touch is as rendered without them.
     assert task["family"] == "demo-dev-overridden" and main["environment"][0]["value"] == "demo"
+
+
+def test_publish_topics(render_testdata):
+    _, resources = job_resources(render_testdata, "publish.yml")
+    topics = {r["name"]: r["inputs"] for r in resources if r["type"] == "aws:sns/topic:Topic"}
+    stem = "demo-dev-publisher"
+    assert {t["name"]: (t.get("fifoTopic"), t.get("contentBasedDeduplication"))
+            for t in topics.values()} == {
+        f"{stem}-reports": (None, None),
+        f"{stem}-orders.fifo": (True, True),
+        f"{stem}-audit.fifo": (True, None),
+    }  # fmt: skip
+    assert {t["kmsMasterKeyId"] for t in topics.values()} == {"alias/aws/sns"}
+    arn = "arn:aws:sns:us-east-1:123456789012:" + stem
+    expected = json.dumps({"audit.fifo": f"{arn}-audit.fifo", "orders.fifo": f"{arn}-orders.fifo",
+                           "reports": f"{arn}-reports"}, separators=(",", ":"))  # fmt: skip
+    for container in containers_of(resources):  # sidecars too (envvars-common.yml)
+        env = {v["name"]: v["value"] for v in container["environment"]}
+        assert env["COPILOT_SNS_TOPIC_ARNS"] == expected
+        assert [v["name"] for v in container["environment"]].index("COPILOT_SNS_TOPIC_ARNS") == 4
+    task = policy_of(resources, "publisher-task-role-policy")["Statement"]
+    assert task[1] == {
+        "Sid": "Publish2SNS",
+        "Effect": "Allow",
+        "Action": "sns:Publish",
+        "Resource": [f"{arn}-reports", f"{arn}-orders.fifo", f"{arn}-audit.fifo"],
+    }
+    policies = [r for r in resources if r["type"] == "aws:sns/topicPolicy:TopicPolicy"]
+    assert len(policies) == 3
+    for policy in policies:
+        statement = json.loads(policy["inputs"]["policy"])["Statement"][0]
+        assert statement["Action"] == "sns:Subscribe"
+        assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+        assert statement["Condition"] == {"StringEquals": {"sns:Protocol": "sqs"}}
+        assert statement["Resource"] == policy["inputs"]["arn"]
 
 
 def test_library_use_without_the_program():
