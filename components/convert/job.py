@@ -24,6 +24,7 @@ from components.convert.container_definitions import (
     exports_used,
     secret_reads,
 )
+from components.convert.exec import exec_enabled, exec_statements
 from components.convert.overrides import overridden_inputs
 from components.convert.plan import FileAsset, Out, Resource, derive, without_none
 from components.convert.state_machine import RunTaskSpec, definition_json
@@ -188,7 +189,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         document = publish.topic_policy(spec, account=account, partition=partition)
         b.add(f"topic-{spec.name}-policy", "aws:sns/topicPolicy:TopicPolicy",
               {"arn": Out(topic, "arn"), "policy": _json(document)})  # fmt: skip
-    task_statements = publish.publish_statements(topics)
+    task_statements = publish.publish_statements(topics) + exec_statements(job)
 
     task_role = b.role(
         "task-role",
@@ -336,6 +337,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 timeout_seconds=job.timeout_seconds,
                 windows=platform.is_windows,
                 partition=partition,
+                enable_execute_command=exec_enabled(job),
             )
         )
 

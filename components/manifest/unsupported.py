@@ -11,7 +11,6 @@ from typing import Any
 
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {
-    ("exec",): "ECS Exec into job tasks is not supported yet (Copilot ignores it for jobs too)",
     ("network", "connect"): "Service Connect does not apply to jobs",
     ("storage", "volumes", "*", "efs"): "EFS volumes are not supported yet; "
     "use efs: false for a scratch volume shared between containers",

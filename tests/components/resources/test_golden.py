@@ -31,6 +31,7 @@ CASES = [
     pytest.param("addons.yml", "dev", id="addons"),
     pytest.param("taskdef-overrides.yml", "dev", id="taskdef-overrides"),
     pytest.param("publish.yml", "dev", id="publish"),
+    pytest.param("exec.yml", "dev", id="exec"),
 ]
 
 

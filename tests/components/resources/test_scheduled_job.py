@@ -24,6 +24,7 @@ TESTDATA_FILES = [
     "addons.yml",
     "taskdef-overrides.yml",
     "publish.yml",
+    "exec.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -386,7 +387,7 @@ def test_private_placement_without_private_subnets_is_a_clear_error(render_testd
 
 
 def test_iam_wildcards_only_where_aws_offers_nothing_narrower(render_testdata):
-    allowed = {"EcrLogin", "ExecutionLogging"}
+    allowed = {"EcrLogin", "ExecutionLogging", "ExecuteCommand"}
     for file in TESTDATA_FILES:
         _, resources = job_resources(render_testdata, file)
         for resource in resources:
@@ -672,6 +673,27 @@ def test_publish_topics(render_testdata):
         assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
         assert statement["Condition"] == {"StringEquals": {"sns:Protocol": "sqs"}}
         assert statement["Resource"] == policy["inputs"]["arn"]
+
+
+@pytest.mark.parametrize(
+    ("file", "enabled"),
+    [
+        pytest.param("exec.yml", True, id="exec-true"),
+        pytest.param("minimal.yml", False, id="unset"),
+    ],
+)
+def test_exec_enables_execute_command_and_grants_session_channels(render_testdata, file, enabled):
+    _, resources = job_resources(render_testdata, file)
+    states = definition_of(resources)["States"]
+    runs = [s["Parameters"] for s in states.values() if s["Type"] == "Task"]
+    assert [p.get("EnableExecuteCommand", False) for p in runs] == [enabled] * 4
+    role = next(r["name"] for r in resources if r["name"].endswith("-task-role-policy"))
+    statements = policy_of(resources, role)["Statement"]
+    granted = [s for s in statements if s.get("Sid") == "ExecuteCommand"]
+    actions = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+               "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]  # fmt: skip
+    expected = [{"Sid": "ExecuteCommand", "Effect": "Allow", "Action": actions, "Resource": "*"}]
+    assert granted == (expected if enabled else [])
 
 
 def test_library_use_without_the_program():
