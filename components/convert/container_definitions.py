@@ -196,6 +196,10 @@ def exports_used(job: Job) -> list[str]:
     for group in job.network.vpc.security_groups.groups:
         if isinstance(group, FromCfn):
             names.add(group.from_cfn)
+    for volume in job.storage.volumes.values():
+        efs = volume.efs
+        if not isinstance(efs, bool) and efs is not None and efs.from_cfn:
+            names.add(efs.from_cfn)  # an EFS file system ID exported by another stack
     return sorted(names)
 
 

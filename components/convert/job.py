@@ -17,7 +17,7 @@ from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
 from components.convert import addons as addon_stack
-from components.convert import arns, naming, policies, publish
+from components.convert import arns, efs, naming, policies, publish
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
@@ -65,6 +65,7 @@ class JobContext:
     root: Path = Path(".")  # build paths and env files are relative to it
     artifacts_bucket: Any = None  # receives env files
     imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
+    file_system: Any = None  # the environment's EFS file system ID, for `efs: true` volumes
 
 
 @dataclass(frozen=True)
@@ -190,14 +191,23 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         b.add(f"topic-{spec.name}-policy", "aws:sns/topicPolicy:TopicPolicy",
               {"arn": Out(topic, "arn"), "policy": _json(document)})  # fmt: skip
     task_statements = publish.publish_statements(topics) + exec_statements(job)
+    file_systems, access_point = _file_systems(b, job, exports, tags)
+    grants = efs.grants(job, file_system_ids=file_systems,
+                        access_point_arn=access_point and Out(access_point, "arn"))  # fmt: skip
+
+    def task_policy(ids, points) -> str:
+        resolved = [efs.Grant(i, g.write, p) for i, g, p in zip(ids, grants, points, strict=True)]
+        found = efs.statements(resolved, region=region, account=account, partition=partition)
+        return _json(policies.task_role_policy(task_statements + found))
 
     task_role = b.role(
         "task-role",
         description=f"The containers of {who} run as this role",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
-        policy=_json(policies.task_role_policy(task_statements)),
-    )
+        policy=derive(task_policy, ids=[g.file_system_id for g in grants],
+                      points=[g.access_point for g in grants]),
+    )  # fmt: skip
 
     addons = read_addons(addons_folder(ctx.root, job.name),
                          display=f"{MANIFESTS_DIR}/{job.name}/addons")  # fmt: skip
@@ -256,6 +266,10 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         container_definitions=derive(lambda d: _json(d), d=definitions),
         tags=tags,
     )
+    if file_systems:
+        task_inputs["volumes"] = efs.volumes(job, file_system_ids=file_systems,
+                                             access_point_id=Out(access_point, "id")
+                                             if access_point else None)  # fmt: skip
     if job.taskdef_overrides:  # last, on everything else (Copilot's order)
         rules = [(rule.path, rule.value) for rule in job.taskdef_overrides]
         task_inputs = overridden_inputs(task_inputs, rules, file=manifest_file(job.name))
@@ -403,6 +417,32 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     if repository is not None:
         outputs["repository_url"] = Out(repository, "repositoryUrl")
     return JobPlan(b.resources, outputs)
+
+
+def _file_systems(b: _Builder, job: Job, exports: dict, tags: dict):
+    """{volume: file system ID} of the job's EFS volumes, and the access point of its
+    Copilot-managed one (created here, on the environment's file system)."""
+    ids: dict[str, Any] = {}
+    access_point = None
+    for name, volume in job.storage.volumes.items():
+        if efs.is_external(volume):
+            config = volume.efs
+            ids[name] = config.id if config.id else exports[config.from_cfn]  # type: ignore[union-attr]
+        elif efs.is_managed(volume):
+            if b.ctx.file_system is None:
+                raise ManifestError(
+                    [Problem("a Copilot-managed EFS volume needs the environment's file system "
+                             "(the Environment component creates it when a job asks for one; as "
+                             "a library, pass ScheduledJobArgs.file_system)",
+                             path=f"storage.volumes.{name}.efs", file=manifest_file(job.name))]
+                )  # fmt: skip
+            ids[name] = b.ctx.file_system
+            access_point = b.add(
+                "access-point",
+                "aws:efs/accessPoint:AccessPoint",
+                efs.access_point_inputs(job, b.ctx.file_system, tags),
+            )
+    return ids, access_point
 
 
 def _addons(b: _Builder, job: Job, addons, tags: dict, *, task_role, log_group, log_group_name):

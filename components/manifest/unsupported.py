@@ -12,8 +12,6 @@ from typing import Any
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {
     ("network", "connect"): "Service Connect does not apply to jobs",
-    ("storage", "volumes", "*", "efs"): "EFS volumes are not supported yet; "
-    "use efs: false for a scratch volume shared between containers",
     ("logging", "image"): "FireLens log routing is not supported yet",
     ("logging", "destination"): "FireLens log routing is not supported yet",
     ("logging", "enableMetadata"): "FireLens log routing is not supported yet",

@@ -85,6 +85,12 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
     if type_ == "aws:s3/bucket:Bucket":
         bucket = inputs.get("bucket") or f"{name}-0000000"
         return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "id": bucket}
+    if type_ == "aws:efs/fileSystem:FileSystem":
+        fs = f"fs-{_digest(name)[:17]}"
+        return {"id": fs, "arn": arn.format("elasticfilesystem", f"file-system/{fs}")}
+    if type_ == "aws:efs/accessPoint:AccessPoint":
+        point = f"fsap-{_digest(name)[:17]}"
+        return {"id": point, "arn": arn.format("elasticfilesystem", f"access-point/{point}")}
     if type_ == "aws:sns/topic:Topic":
         return {"arn": arn.format("sns", given)}
     if type_ == "aws:cloudformation/stack:Stack":

@@ -32,6 +32,8 @@ CASES = [
     pytest.param("taskdef-overrides.yml", "dev", id="taskdef-overrides"),
     pytest.param("publish.yml", "dev", id="publish"),
     pytest.param("exec.yml", "dev", id="exec"),
+    pytest.param("efs.yml", "dev", id="efs"),
+    pytest.param("efs-managed.yml", "dev", id="efs-managed"),
 ]
 
 

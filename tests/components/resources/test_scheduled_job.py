@@ -25,6 +25,8 @@ TESTDATA_FILES = [
     "taskdef-overrides.yml",
     "publish.yml",
     "exec.yml",
+    "efs.yml",
+    "efs-managed.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -32,6 +34,7 @@ UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:sns/topicPolicy:TopicPolicy",
+    "aws:efs/mountTarget:MountTarget",  # no tags in EFS's CreateMountTarget
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -548,6 +551,34 @@ def aws_payloads(resources):
                     "Tags": _tags(i.get("tags")),
                 },
             )
+        elif kind == "aws:efs/fileSystem:FileSystem":
+            payload = {"CreationToken": r["name"], "Encrypted": i["encrypted"],
+                       "Tags": _tags(i.get("tags"))}  # fmt: skip
+            yield "efs", "CreateFileSystem", payload
+        elif kind == "aws:efs/mountTarget:MountTarget":
+            yield "efs", "CreateMountTarget", {"FileSystemId": i["fileSystemId"],
+                                               "SubnetId": i["subnetId"],
+                                               "SecurityGroups": i["securityGroups"]}  # fmt: skip
+        elif kind == "aws:efs/accessPoint:AccessPoint":
+            root = i["rootDirectory"]
+            yield (
+                "efs",
+                "CreateAccessPoint",
+                {
+                    "ClientToken": r["name"],
+                    "FileSystemId": i["fileSystemId"],
+                    "PosixUser": {"Uid": i["posixUser"]["uid"], "Gid": i["posixUser"]["gid"]},
+                    "RootDirectory": {
+                        "Path": root["path"],
+                        "CreationInfo": {
+                            "OwnerUid": root["creationInfo"]["ownerUid"],
+                            "OwnerGid": root["creationInfo"]["ownerGid"],
+                            "Permissions": root["creationInfo"]["permissions"],
+                        },
+                    },
+                    "Tags": _tags(i.get("tags")),
+                },
+            )
         elif kind == "aws:sns/topic:Topic":
             attributes = {"KmsMasterKeyId": i["kmsMasterKeyId"]}
             if i.get("fifoTopic"):
@@ -694,6 +725,73 @@ def test_exec_enables_execute_command_and_grants_session_channels(render_testdat
                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]  # fmt: skip
     expected = [{"Sid": "ExecuteCommand", "Effect": "Allow", "Action": actions, "Resource": "*"}]
     assert granted == (expected if enabled else [])
+
+
+def test_external_efs_volumes(render_testdata):
+    _, resources = job_resources(render_testdata, "efs.yml")
+    volumes = {v["name"]: v for v in one(resources, "aws:ecs/taskDefinition:TaskDefinition")[
+        "volumes"]}  # fmt: skip
+    assert volumes["shared"]["efsVolumeConfiguration"] == {
+        "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "/",
+        "transitEncryption": "ENABLED",
+        "authorizationConfig": {"accessPointId": "fsap-0123456789abcdef0", "iam": "ENABLED"},
+    }  # fmt: skip
+    # IAM authorization stays off unless asked for (Copilot's code, transformers.go).
+    assert volumes["reference"]["efsVolumeConfiguration"] == {
+        "fileSystemId": "<export shared-reference-fs>", "rootDirectory": "/datasets",
+        "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "DISABLED"},
+    }  # fmt: skip
+    assert volumes["scratch"] == {"name": "scratch"}
+    grants = [s for s in policy_of(resources, "efs-reader-task-role-policy")["Statement"]
+              if s["Sid"].startswith("GrantEFSAccess")]  # fmt: skip
+    base = "arn:aws:elasticfilesystem:us-east-1:123456789012"
+    assert grants == [
+        {"Sid": "GrantEFSAccess0", "Effect": "Allow", "Action": ["elasticfilesystem:ClientMount"],
+         "Resource": f"{base}:file-system/<export shared-reference-fs>"},
+        {"Sid": "GrantEFSAccess1", "Effect": "Allow",
+         "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+         "Resource": f"{base}:file-system/fs-0123456789abcdef0",
+         "Condition": {"StringEquals": {
+             "elasticfilesystem:AccessPointArn": f"{base}:access-point/fsap-0123456789abcdef0"}}},
+    ]  # fmt: skip
+    assert not [r for r in resources if r["type"].startswith("aws:efs/")]  # nothing managed
+
+
+def test_managed_efs_in_the_environment_and_an_access_point_per_job(render_testdata):
+    _, resources = job_resources(render_testdata, "efs-managed.yml")
+    fs = next(r for r in resources if r["type"] == "aws:efs/fileSystem:FileSystem")
+    assert fs["name"] == "dev-efs" and fs["inputs"]["encrypted"] is True
+    mounts = [r["inputs"] for r in resources if r["type"] == "aws:efs/mountTarget:MountTarget"]
+    assert [m["subnetId"] for m in mounts] == PRIVATE["scheduled-jobs:privateSubnets"]
+    group = next(r["inputs"] for r in resources if r["name"] == "dev-efs-security-group")
+    (rule,) = group["ingress"]
+    assert (rule["protocol"], rule["fromPort"], rule["toPort"]) == ("tcp", 2049, 2049)
+    tasks_group = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"]  # fmt: skip
+    assert rule["securityGroups"] == tasks_group  # the jobs' tasks, and only them
+    point = one(resources, "aws:efs/accessPoint:AccessPoint")
+    crc = 1374349410  # zlib.crc32(b"efs-writer"), Copilot's uid = gid
+    assert point["posixUser"] == {"uid": crc, "gid": crc}
+    assert point["rootDirectory"] == {
+        "path": "/efs-writer",
+        "creationInfo": {"ownerUid": crc, "ownerGid": crc, "permissions": "0755"},
+    }
+    (volume,) = one(resources, "aws:ecs/taskDefinition:TaskDefinition")["volumes"]
+    config = volume["efsVolumeConfiguration"]
+    assert config["fileSystemId"] == point["fileSystemId"] == mounts[0]["fileSystemId"]
+    assert config["authorizationConfig"]["iam"] == "ENABLED"
+    assert config["authorizationConfig"]["accessPointId"].startswith("fsap-")
+    (grant,) = policy_of(resources, "efs-writer-task-role-policy")["Statement"][1:]
+    assert grant["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    assert grant["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"].endswith(
+        config["authorizationConfig"]["accessPointId"]
+    )
+
+
+def test_managed_efs_without_listed_subnets_is_a_clear_error(render_testdata):
+    with pytest.raises(ManifestError, match="Copilot-managed EFS .* needs the environment's "
+                       "subnets listed"):  # fmt: skip
+        render_testdata(["efs-managed.yml"], env="dev", config={})
 
 
 def test_library_use_without_the_program():
