@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from components.convert import arns
+from components.convert import arns, firelens
 from components.convert.naming import LOG_STREAM_PREFIX
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
 from components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
@@ -122,8 +122,16 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
         main["readonlyRootFilesystem"] = job.storage.readonly_fs
     if job.image.credentials:
         main["repositoryCredentials"] = {"credentialsParameter": job.image.credentials}
-    main["logConfiguration"] = _awslogs(ctx)
     containers = [main]
+    if firelens.uses_firelens(job):
+        options = [
+            {"name": name, "valueFrom": secret_value_from(value, ctx)}
+            for name, value in job.logging.secretOptions.items()
+        ]
+        main["logConfiguration"] = firelens.main_log_configuration(job, options)
+        containers.append(_log_router(job, ctx))
+    else:
+        main["logConfiguration"] = _awslogs(ctx)
 
     for name, sidecar in job.sidecars.items():
         container: dict = {
@@ -171,6 +179,21 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
     return containers
 
 
+def _log_router(job: Job, ctx: ContainerContext) -> dict:
+    """Copilot's firelens_log_router container (convert/firelens.py)."""
+    router: dict = {
+        "name": firelens.ROUTER,
+        "image": firelens.router_image(job),
+        "essential": True,  # ECS's default, which Copilot leaves implicit
+        "environment": common_variables(job, ctx) + _variables(job.logging.variables, ctx),
+    }
+    _add_secrets(router, job.logging.secrets, ctx)
+    _add_env_file(router, firelens.ROUTER, ctx)
+    router["firelensConfiguration"] = firelens.firelens_configuration(job)
+    router["logConfiguration"] = _awslogs(ctx)
+    return router
+
+
 def health_check(check: HealthCheck) -> dict:
     def seconds(value: str | None, default: int) -> int:
         return default if value is None else parse_go_duration(value) // NS_PER_SECOND
@@ -187,9 +210,11 @@ def health_check(check: HealthCheck) -> dict:
 def exports_used(job: Job) -> list[str]:
     """Every CloudFormation export the job's variables and secrets import, sorted."""
     names: set[str] = set()
-    for values in [job.variables, job.secrets] + [
+    logging = job.logging
+    for values in [job.variables, job.secrets, logging.variables, logging.secrets,
+                   logging.secretOptions] + [
         m for s in job.sidecars.values() for m in (s.variables, s.secrets)
-    ]:
+    ]:  # fmt: skip
         for value in values.values():
             if isinstance(value, FromCfn | SecretRef) and value.from_cfn:
                 names.add(value.from_cfn)
@@ -229,6 +254,9 @@ def secret_reads(containers: Sequence[dict]) -> SecretReads:
     secrets: set[str] = set()
     for container in containers:
         refs = [s["valueFrom"] for s in container.get("secrets", [])]
+        refs += [
+            s["valueFrom"] for s in container.get("logConfiguration", {}).get("secretOptions", [])
+        ]
         creds = container.get("repositoryCredentials", {}).get("credentialsParameter")
         if creds:
             refs.append(creds)

@@ -25,6 +25,7 @@ from components.convert.container_definitions import (
     secret_reads,
 )
 from components.convert.exec import exec_enabled, exec_statements
+from components.convert.firelens import ROUTER, uses_firelens
 from components.convert.overrides import overridden_inputs
 from components.convert.plan import FileAsset, Out, Resource, derive, without_none
 from components.convert.state_machine import RunTaskSpec, definition_json
@@ -580,6 +581,8 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
     object ARN], ...])."""
     files = {job.name: job.env_file} if job.env_file else {}
     files.update({n: s.env_file for n, s in job.sidecars.items() if s.env_file})
+    if job.logging.env_file and uses_firelens(job):
+        files[ROUTER] = job.logging.env_file
     if not files:
         return {}, []
     ctx = b.ctx
@@ -596,7 +599,11 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
         try:
             content = path.read_bytes()
         except OSError as exc:
-            field_path = "env_file" if container == job.name else f"sidecars.{container}.env_file"
+            field_path = (
+                "env_file" if container == job.name
+                else "logging.env_file" if container == ROUTER
+                else f"sidecars.{container}.env_file"
+            )  # fmt: skip
             raise ManifestError(
                 [Problem(f"cannot read {path}: {exc.strerror}", path=field_path, file=manifest)]
             ) from None

@@ -422,7 +422,7 @@ class FirelensLogging(Model):
     image: Text | None = None
     destination: dict[str, Text] = Field(default_factory=dict)
     enableMetadata: bool | None = None  # noqa: N815 - Copilot's key
-    secretOptions: dict[str, Text] = Field(default_factory=dict)  # noqa: N815
+    secretOptions: dict[str, SecretValue] = Field(default_factory=dict)  # noqa: N815
     configFilePath: Text | None = None  # noqa: N815
     variables: dict[str, VariableValue] = Field(default_factory=dict)
     secrets: dict[str, SecretValue] = Field(default_factory=dict)

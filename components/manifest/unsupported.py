@@ -1,7 +1,8 @@
-"""The one list of manifest fields Copilot accepts that this project does not deploy yet.
+"""The one list of manifest fields Copilot accepts that this project does not deploy.
 
-A manifest that uses one is rejected with "not supported yet", naming the field: a field is
-never silently ignored. When the deploy side implements a field, remove its line here.
+A manifest that uses one is rejected, naming the field and why: a field is never silently
+ignored. Only `network.connect` is left: Service Connect is for services that others call, and
+Copilot parses it for jobs but deploys nothing of it either.
 """
 
 from __future__ import annotations
@@ -12,14 +13,6 @@ from typing import Any
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {
     ("network", "connect"): "Service Connect does not apply to jobs",
-    ("logging", "image"): "FireLens log routing is not supported yet",
-    ("logging", "destination"): "FireLens log routing is not supported yet",
-    ("logging", "enableMetadata"): "FireLens log routing is not supported yet",
-    ("logging", "secretOptions"): "FireLens log routing is not supported yet",
-    ("logging", "configFilePath"): "FireLens log routing is not supported yet",
-    ("logging", "variables"): "FireLens log routing is not supported yet",
-    ("logging", "secrets"): "FireLens log routing is not supported yet",
-    ("logging", "env_file"): "FireLens log routing is not supported yet",
 }
 
 
@@ -33,7 +26,7 @@ def find_unsupported(data: Any) -> Iterator[tuple[tuple, str]]:
     for pattern, why in UNSUPPORTED.items():
         for path, value in _walk(data, pattern, ()):
             if _is_set(value):
-                yield path, f"not supported yet: {why}"
+                yield path, f"not supported: {why}"
 
 
 def _walk(node: Any, pattern: tuple[str, ...], path: tuple) -> Iterator[tuple[tuple, Any]]:

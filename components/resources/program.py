@@ -53,7 +53,8 @@ def run(
         settings.env,
         settings,
         needs_artifacts_bucket=any(
-            job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
+            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
+            for job in jobs
         ),
         needs_file_system=any(uses_managed_efs(job) for job in jobs),
     )

@@ -34,6 +34,7 @@ CASES = [
     pytest.param("exec.yml", "dev", id="exec"),
     pytest.param("efs.yml", "dev", id="efs"),
     pytest.param("efs-managed.yml", "dev", id="efs-managed"),
+    pytest.param("firelens.yml", "dev", id="firelens"),
 ]
 
 

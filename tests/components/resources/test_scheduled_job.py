@@ -27,6 +27,7 @@ TESTDATA_FILES = [
     "exec.yml",
     "efs.yml",
     "efs-managed.yml",
+    "firelens.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -792,6 +793,44 @@ def test_managed_efs_without_listed_subnets_is_a_clear_error(render_testdata):
     with pytest.raises(ManifestError, match="Copilot-managed EFS .* needs the environment's "
                        "subnets listed"):  # fmt: skip
         render_testdata(["efs-managed.yml"], env="dev", config={})
+
+
+def test_firelens_router_and_main_container_on_awsfirelens(render_testdata):
+    _, resources = job_resources(render_testdata, "firelens.yml")
+    main, router, helper = containers_of(resources)
+    assert router["name"] == "firelens_log_router"
+    assert router["image"] == "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
+    assert router["firelensConfiguration"] == {
+        "type": "fluentbit",
+        "options": {
+            "enable-ecs-log-metadata": "false",
+            "config-file-type": "file",
+            "config-file-value": "/fluent-bit/configs/parse-json.conf",
+        },
+    }
+    assert router["logConfiguration"]["logDriver"] == "awslogs"
+    assert router["environment"][-1] == {"name": "FLB_LOG_LEVEL", "value": "debug"}
+    assert router["environment"][1]["name"] == "COPILOT_SERVICE_DISCOVERY_ENDPOINT"
+    assert router["secrets"] == [{"name": "LICENSE", "valueFrom":
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/fluent-license"}]  # fmt: skip
+    assert router["environmentFiles"][0]["type"] == "s3"
+    api_key = "arn:aws:ssm:us-east-1:123456789012:parameter/demo/dev/log-api-key"
+    assert main["logConfiguration"] == {
+        "logDriver": "awsfirelens",
+        "options": {"Name": "cloudwatch", "region": "us-east-1", "log_group_name": "/shipper/app",
+                    "auto_create_group": "true"},
+        "secretOptions": [{"name": "apikey", "valueFrom": api_key}],
+    }  # fmt: skip
+    assert helper["logConfiguration"]["logDriver"] == "awslogs"
+    reads = policy_of(resources, "shipper-execution-role-policy")["Statement"]
+    ssm = next(s for s in reads if "ssm:GetParameters" in s["Action"])
+    assert api_key in ssm["Resource"]
+    assert one(resources, "aws:cloudwatch/logGroup:LogGroup")["retentionInDays"] == 14
+
+
+def test_retention_alone_is_not_firelens(render_testdata):
+    _, resources = job_resources(render_testdata, "fully-specified.yml")
+    assert all(c["name"] != "firelens_log_router" for c in containers_of(resources))
 
 
 def test_library_use_without_the_program():
