@@ -52,12 +52,15 @@ def stack_parameters(
 
 
 def variables(addons: Addons, outputs: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(NAME, value) for each variable output, in the template's order."""
-    return [(o.env_name, outputs[o.name]) for o in addons.outputs if o.is_variable]
+    """(NAME, value) for each variable output, in the template's order. An output whose
+    Condition left it out of the deployed stack is left out here too."""
+    return [(o.env_name, outputs[o.name]) for o in addons.outputs
+            if o.is_variable and o.name in outputs]  # fmt: skip
 
 
 def secrets(addons: Addons, outputs: Mapping[str, str]) -> list[tuple[str, str]]:
-    return [(o.env_name, outputs[o.name]) for o in addons.outputs if o.is_secret]
+    return [(o.env_name, outputs[o.name]) for o in addons.outputs
+            if o.is_secret and o.name in outputs]  # fmt: skip
 
 
 def policy_outputs(addons: Addons) -> list[str]:
@@ -65,4 +68,4 @@ def policy_outputs(addons: Addons) -> list[str]:
 
 
 def security_groups(addons: Addons, outputs: Mapping[str, str]) -> list[str]:
-    return [outputs[o.name] for o in addons.outputs if o.is_security_group]
+    return [outputs[o.name] for o in addons.outputs if o.is_security_group and o.name in outputs]
