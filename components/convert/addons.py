@@ -16,6 +16,7 @@ from typing import Any
 
 from components.convert import naming
 from components.manifest.addons import Addons, job_reference
+from components.manifest.source import source_text
 
 # Addons hold IAM resources (named or not) and may use transforms (AWS::Serverless).
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -47,7 +48,7 @@ def stack_parameters(
         elif isinstance(value, bool):
             values[key] = "true" if value else "false"
         else:
-            values[key] = str(value)
+            values[key] = source_text(value) or str(value)  # `0755` stays "0755"
     return values
 
 

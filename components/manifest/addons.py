@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from components.errors import ManifestError, Problem
+from components.manifest.source import PlainFloat, PlainInt
 
 ADDONS_DIR = "addons"
 PARAMETER_FILES = ("addons.parameters.yml", "addons.parameters.yaml")
@@ -192,7 +193,12 @@ def _build_plain(node: yaml.Node, path: tuple, parsed: _Parsed, loader: _Loader)
         return [_build(item, (*path, i), parsed, loader) for i, item in enumerate(node.value)]
     if node.tag and node.tag.startswith("!"):
         return str(node.value)  # a tagged scalar: `!Ref Name` holds the text `Name`
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if not node.style and isinstance(value, int | float) and not isinstance(value, bool):
+        # Numbers keep their text (`0755`), which parameter values pass on as written.
+        cls = PlainInt if isinstance(value, int) else PlainFloat
+        return cls(value, node.value)
+    return value
 
 
 # --------------------------------------------------------------------------------- reading

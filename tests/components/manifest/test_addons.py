@@ -127,6 +127,22 @@ def test_parameters_file_values(tmp_path):
     assert addons.parameters == {"Size": 10, "Role": {"Fn::GetAtt": ["TaskRole", "Arn"]}}
 
 
+def test_parameter_numbers_pass_on_as_written(tmp_path):
+    from components.convert.addons import stack_parameters
+
+    addons = read_addons(
+        folder(
+            tmp_path,
+            {
+                "a.yml": HEAD + "  Mode: {Type: String}\n  Ratio: {Type: String}\n" + TABLE,
+                "addons.parameters.yml": "Parameters:\n  Mode: 0755\n  Ratio: 2.50\n",
+            },
+        )
+    )
+    params = stack_parameters(addons, app="a", env="e", job="j", refs={})
+    assert (params["Mode"], params["Ratio"]) == ("0755", "2.50")
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
