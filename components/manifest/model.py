@@ -107,8 +107,12 @@ def _non_empty(value: str) -> str:
     return value
 
 
-NonEmptyStr = Annotated[str, BeforeValidator(_scalar_to_str), AfterValidator(_non_empty)]
-Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+# The JSON Schema admits what Copilot admits: an unquoted number or boolean is a string's text.
+_SCALAR = str | int | float | bool
+NonEmptyStr = Annotated[
+    str, BeforeValidator(_scalar_to_str, json_schema_input_type=_SCALAR), AfterValidator(_non_empty)
+]
+Text = Annotated[str, BeforeValidator(_scalar_to_str, json_schema_input_type=_SCALAR)]
 
 
 def _duration(value: str) -> str:
@@ -137,7 +141,7 @@ def _split_command(value: Any) -> Any:
 
 CommandLine = Annotated[
     list[str] | None,
-    BeforeValidator(_split_command, json_schema_input_type=str | list[str] | None),
+    BeforeValidator(_split_command, json_schema_input_type=_SCALAR | list[_SCALAR] | None),
 ]
 
 
