@@ -20,6 +20,7 @@ from typing import Any
 
 from components.convert.plan import Derived, Out, derive, is_plain
 from components.errors import ManifestError, Problem
+from components.manifest.source import PlainBool
 from components.manifest.taskdef_paths import parse_path
 
 # Pulumi input (camelCase) <-> CloudFormation property, where the name is not just the first
@@ -66,6 +67,8 @@ def _camel_to_pascal(key: str) -> str:
 
 def _plain(value: Any) -> Any:
     # Manifest numbers remember their source text (manifest/source.py); send plain numbers.
+    if isinstance(value, PlainBool):
+        return value.value  # `True` in a rule's value is YAML's boolean, as in Copilot's patch
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
-from components.manifest.source import source_text
+from components.manifest.source import as_bool, source_text
 
 JOB_TYPE = "Scheduled Job"
 DEFAULT_CPU = 256
@@ -89,7 +89,7 @@ def _scalar_to_str(value: Any) -> Any:
     return value
 
 
-def _map_or_plain(value: Any) -> str:
+def _map_or_plain(value: Any) -> str:  # a PlainBool is plain text that bool fields accept
     return "map" if isinstance(value, (dict, BaseModel)) else "plain"
 
 
@@ -333,6 +333,7 @@ def _platform_from_str(value: Any) -> Any:
 
 
 def _exec_from_bool(value: Any) -> Any:
+    value = as_bool(value)
     return {"enable": value} if isinstance(value, bool) else value
 
 

@@ -103,15 +103,35 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class PlainBool(str):
+    """An unquoted `True`/`TRUE`/`False`/`FALSE`: text that is also a boolean. (`true` and
+    `false` stay Python booleans, whose text is known; bool cannot be subclassed.)"""
+
+    @property
+    def value(self) -> bool:
+        return self.lower() == "true"
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
 def source_text(value: Any) -> str | None:
-    """The text an unquoted number was written as, or None for any other value."""
-    return value.text if isinstance(value, (PlainInt, PlainFloat)) else None
+    """The text an unquoted number or boolean was written as, or None for any other value."""
+    return value.text if isinstance(value, (PlainInt, PlainFloat, PlainBool)) else None
+
+
+def as_bool(value: Any) -> Any:
+    """`value` as a Python boolean when it is one in YAML (a PlainBool included)."""
+    return value.value if isinstance(value, PlainBool) else value
 
 
 def _scalar(node: yaml.ScalarNode, loader: _Loader) -> Any:
     if not node.style and node.tag in (_INT, _FLOAT) and ":" in node.value:
         return node.value  # YAML 1.1 base 60 (`12:30`): Go's YAML has no such number
     value = loader.construct_object(node, deep=True)
+    if not node.style and node.tag == _BOOL and node.value not in ("true", "false"):
+        return PlainBool(node.value)
     if not node.style and node.tag == _INT and isinstance(value, int):
         return PlainInt(value, node.value)
     if not node.style and node.tag == _FLOAT and isinstance(value, float):

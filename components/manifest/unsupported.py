@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from components.manifest.source import as_bool
+
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {
     ("network", "connect"): "Service Connect does not apply to jobs",
@@ -17,8 +19,8 @@ UNSUPPORTED: dict[tuple[str, ...], str] = {
 
 
 def _is_set(value: Any) -> bool:
-    # `exec: false` and `efs: false` ask for nothing, so they are allowed.
-    return value not in (None, False, {}, [], "")
+    # `connect: false` (or `FALSE`) asks for nothing, so it is allowed.
+    return as_bool(value) not in (None, False, {}, [], "")
 
 
 def find_unsupported(data: Any) -> Iterator[tuple[tuple, str]]:

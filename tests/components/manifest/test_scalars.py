@@ -24,7 +24,10 @@ on:
 IMAGE = "image:\n  location: busybox\n"
 
 # Unquoted scalars YAML would read as something other than the text written.
-SCALARS = ["3.10", "0755", "12:30", "1_000", "2.50", "2024-01-01", "yes", "true", "1e3", "0x1F"]
+SCALARS = [
+    *("3.10", "0755", "12:30", "1_000", "2.50", "2024-01-01"),
+    *("yes", "true", "True", "FALSE", "1e3", "0x1F"),
+]
 
 # (manifest fragment with {v} where the scalar goes, how to read the field from the Job)
 FIELDS = {
@@ -175,3 +178,21 @@ def test_map_keys_are_text_as_written():
 def test_override_keeps_the_text_through_the_merge():
     text = BASE + IMAGE + "variables: {X: 1.0}\nenvironments:\n  prod:\n    variables: {Y: 2.50}\n"
     assert load_manifest_text(text, "prod", file="m").variables == {"X": "1.0", "Y": "2.50"}
+
+
+@pytest.mark.parametrize(
+    ("fragment", "read", "expected"),
+    [
+        pytest.param("exec: True", lambda j: j.exec.enable, True, id="exec-True"),
+        pytest.param("exec: {enable: FALSE}", lambda j: j.exec.enable, False, id="exec-map-FALSE"),
+        pytest.param("storage: {readonly_fs: TRUE}", lambda j: j.storage.readonly_fs, True,
+                     id="readonly-fs-TRUE"),
+        pytest.param("sidecars: {s: {image: x, essential: False}}",
+                     lambda j: j.sidecars["s"].essential, False, id="essential-False"),
+        pytest.param("network: {connect: FALSE}", lambda j: j.network.connect, "FALSE",
+                     id="connect-FALSE-asks-for-nothing"),
+    ],
+)  # fmt: skip
+def test_capitalised_booleans_are_booleans_in_bool_fields(fragment, read, expected):
+    job = load_manifest_text(BASE + IMAGE + fragment + "\n", None, file="m.yml")
+    assert read(job) == expected
