@@ -30,6 +30,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("logs", "cli.commands.logs", "logs"),
     ("show", "cli.commands.show", "show"),
     ("ls", "cli.commands.ls", "ls"),
+    ("exec", "cli.commands.exec", "exec_"),
 ]
 GROUPS: list[tuple[str, str, str]] = [
     ("env", "cli.commands.env", "app"),

@@ -44,7 +44,8 @@ def _literals(path: Path) -> list[tuple[int, str]]:
 
 
 # Literals that equal a shared value by coincidence: the distribution's name (for its version).
-NOT_COPIES = {("cli/main.py", "scheduled-jobs")}
+# and Copilot's own name (the `migrate copilot` command, its `copilot/` folder).
+NOT_COPIES = {("cli/main.py", "scheduled-jobs"), ("cli/commands/migrate.py", "copilot")}
 # The stand-in runs against moto in a region of its own; only the tokens must be shared.
 STAND_IN_CHECKS = {"JOB_TOKEN", "ENVIRONMENT_TOKEN", "IMAGE_TAG_VARIABLE"}
 

@@ -36,7 +36,7 @@ def _expected(project: Any, found: Any, env: str, job: str) -> Any:
         schedule=manifest.schedule_expression,
         retention=manifest.logging.retention,
         # The tags the program will set: the stack file's, as written (or edited) now.
-        tags=resource_tags(found.app, env, job, project.setting(env, "tags") or {}),
+        tags=resource_tags(found.app, env, job, project.settings(env).tags),
         project=project.name,
     )
 

@@ -10,6 +10,15 @@ from cli.options import env_option
 from cli.output import error, info, result
 
 
+def _addons(project, name: str):
+    """The job's addons (manifests/<job>/addons/), read and checked as the deploy reads them."""
+    from components.contract import MANIFESTS_DIR
+    from components.manifest.addons import addons_folder, read_addons
+
+    display = f"{MANIFESTS_DIR}/{name}/addons"
+    return read_addons(addons_folder(project.root, name), display=display)
+
+
 def validate(
     names: Annotated[
         list[str] | None, typer.Argument(help="Jobs to check (default: every job).")
@@ -21,6 +30,7 @@ def validate(
     """Check manifests and print every problem; exit 1 if any."""
     from cli.project import find_project
     from components.errors import ManifestError
+    from components.manifest.addons import describe
     from components.manifest.load import load_manifest
 
     project = find_project()
@@ -34,12 +44,17 @@ def validate(
     for name in jobs:
         try:
             load_manifest(project.manifest_path(name), env, app=app, root=project.root)
+            addons = _addons(project, name)
         except ManifestError as exc:
             failed += 1
             for problem in exc.problems:
                 error(str(problem))
         else:
             result(f"ok  {name}" + (f" ({env})" if env else ""))
+            if addons is not None:
+                result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
+                for line in describe(addons):
+                    result(f"      {line}")
     where = f" for environment {env}" if env else ""
     if failed:
         info(f"{failed} of {len(jobs) + len(project.job_problems())} manifest(s) have problems"

@@ -17,6 +17,7 @@ from cli.migrate.discover import Discovery, Environment
 from cli.migrate.files import write_atomically
 from cli.output import UserError
 from cli.project import Project
+from components.contract import MANIFEST_FILE
 
 MAX_ADDON_FILES = 200
 MAX_ADDON_BYTES = 5_000_000
@@ -120,7 +121,7 @@ def planned_changes(project: Project, found: Discovery, *, force: bool = False) 
     for job in found.jobs:
         workload = found.workspace.jobs[job]
         target = project.manifests_dir / job
-        add(target / "manifest.yml", workload.manifest.read_bytes())
+        add(target / MANIFEST_FILE, workload.manifest.read_bytes())
         for addon in _addons(workload.addons):
             add(target / "addons" / addon.relative_to(workload.addons), addon.read_bytes())
     for name, env in found.environments.items():

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cli.output import UserError
+from components.contract import MANIFEST_FILE  # Copilot uses the same file name
 
 JOB_TYPE = "Scheduled Job"
 WORKSPACE_FILE = ".workspace"
-MANIFEST_FILE = "manifest.yml"
+
 MAX_MANIFEST_BYTES = 1_000_000  # a manifest is a few kB; refuse to read anything huge
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from components.contract import LOG_STREAM_PREFIX
-from components.convert import arns
+from components.convert import arns, firelens
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
 from components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
 
@@ -31,15 +31,53 @@ class ContainerContext:
     images: Mapping[str, str]  # container name -> image URI
     exports: Mapping[str, str] = field(default_factory=dict)  # CloudFormation export -> value
     env_files: Mapping[str, str] = field(default_factory=dict)  # container -> S3 object ARN
+    # Outputs of the addons stack (components/convert/addons.py): (NAME, value) pairs.
+    addon_variables: Sequence[tuple[str, str]] = ()
+    addon_secrets: Sequence[tuple[str, str]] = ()
+    topic_arns: Sequence[dict[str, str]] = ()  # COPILOT_SNS_TOPIC_ARNS (convert/publish.py)
+
+
+def service_discovery_endpoint(app: str, env: str) -> str:
+    """Copilot's private DNS namespace of an environment (stack/env.go `%s.%s.local`)."""
+    return f"{env}.{app}.local"
 
 
 def injected_variables(app: str, env: str, job: str) -> list[dict[str, str]]:
-    """The variables Copilot sets in every container, so migrated programs keep working."""
+    """The variables Copilot sets first in every container, in its order
+    (templates/workloads/partials/cf/envvars-common.yml), so migrated programs keep working."""
     return [
         {"name": "COPILOT_APPLICATION_NAME", "value": app},
+        {
+            "name": "COPILOT_SERVICE_DISCOVERY_ENDPOINT",
+            "value": service_discovery_endpoint(app, env),
+        },
         {"name": "COPILOT_ENVIRONMENT_NAME", "value": env},
         {"name": "COPILOT_SERVICE_NAME", "value": job},
     ]
+
+
+def common_variables(job: Job, ctx: ContainerContext) -> list[dict[str, str]]:
+    """What envvars-common.yml gives every container: Copilot's variables, the addons stack's
+    variable outputs, then the published topics' ARNs."""
+    return (
+        injected_variables(ctx.app, ctx.env, job.name)
+        + [{"name": name, "value": value} for name, value in ctx.addon_variables]
+        + list(ctx.topic_arns)
+    )
+
+
+def mount_points_variable(mounts: Mapping[str, str]) -> list[dict[str, str]]:
+    """COPILOT_MOUNT_POINTS, after a container's own variables (envvars-container.yml): Go's
+    json.Marshal of {volume: path}, so keys sorted and no spaces."""
+    if not mounts:
+        return []
+    value = json.dumps(dict(sorted(mounts.items())), separators=(",", ":"), ensure_ascii=False)
+    return [{"name": "COPILOT_MOUNT_POINTS", "value": _go_json_escape(value)}]
+
+
+def _go_json_escape(text: str) -> str:
+    # encoding/json escapes <, > and & for HTML safety; volume paths cannot hold them, names can.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
@@ -53,13 +91,17 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
         main["entryPoint"] = list(job.entrypoint)
     if job.command:
         main["command"] = list(job.command)
-    variables = injected_variables(ctx.app, ctx.env, job.name)
     volumes = job.storage.volumes
-    if volumes:
-        mounts = {name: volume.path for name, volume in volumes.items()}
-        variables.append({"name": "COPILOT_MOUNT_POINTS", "value": json.dumps(mounts)})
-    main["environment"] = variables + _variables(job.variables, ctx)
+    main["environment"] = (
+        common_variables(job, ctx)
+        + _variables(job.variables, ctx)
+        + mount_points_variable({name: volume.path for name, volume in volumes.items()})
+    )
     _add_secrets(main, job.secrets, ctx)
+    if ctx.addon_secrets:  # after the manifest's (secrets.yml)
+        main.setdefault("secrets", []).extend(
+            {"name": name, "valueFrom": arn} for name, arn in ctx.addon_secrets
+        )
     _add_env_file(main, job.name, ctx)
     if volumes:
         main["mountPoints"] = [
@@ -80,8 +122,16 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
         main["readonlyRootFilesystem"] = job.storage.readonly_fs
     if job.image.credentials:
         main["repositoryCredentials"] = {"credentialsParameter": job.image.credentials}
-    main["logConfiguration"] = _awslogs(ctx)
     containers = [main]
+    if firelens.uses_firelens(job):
+        options = [
+            {"name": name, "valueFrom": secret_value_from(value, ctx)}
+            for name, value in job.logging.secretOptions.items()
+        ]
+        main["logConfiguration"] = firelens.main_log_configuration(job, options)
+        containers.append(_log_router(job, ctx))
+    else:
+        main["logConfiguration"] = _awslogs(ctx)
 
     for name, sidecar in job.sidecars.items():
         container: dict = {
@@ -98,8 +148,10 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
             container["portMappings"] = [
                 {"containerPort": int(port), "protocol": protocol or "tcp"}
             ]
-        container["environment"] = injected_variables(ctx.app, ctx.env, job.name) + _variables(
-            sidecar.variables, ctx
+        container["environment"] = (
+            common_variables(job, ctx)
+            + _variables(sidecar.variables, ctx)
+            + mount_points_variable({m.source_volume: m.path for m in sidecar.mount_points})
         )
         _add_secrets(container, sidecar.secrets, ctx)
         _add_env_file(container, name, ctx)
@@ -127,6 +179,21 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
     return containers
 
 
+def _log_router(job: Job, ctx: ContainerContext) -> dict:
+    """Copilot's firelens_log_router container (convert/firelens.py)."""
+    router: dict = {
+        "name": firelens.ROUTER,
+        "image": firelens.router_image(job),
+        "essential": True,  # ECS's default, which Copilot leaves implicit
+        "environment": common_variables(job, ctx) + _variables(job.logging.variables, ctx),
+    }
+    _add_secrets(router, job.logging.secrets, ctx)
+    _add_env_file(router, firelens.ROUTER, ctx)
+    router["firelensConfiguration"] = firelens.firelens_configuration(job)
+    router["logConfiguration"] = _awslogs(ctx)
+    return router
+
+
 def health_check(check: HealthCheck) -> dict:
     def seconds(value: str | None, default: int) -> int:
         return default if value is None else parse_go_duration(value) // NS_PER_SECOND
@@ -143,15 +210,21 @@ def health_check(check: HealthCheck) -> dict:
 def exports_used(job: Job) -> list[str]:
     """Every CloudFormation export the job's variables and secrets import, sorted."""
     names: set[str] = set()
-    for values in [job.variables, job.secrets] + [
+    logging = job.logging
+    for values in [job.variables, job.secrets, logging.variables, logging.secrets,
+                   logging.secretOptions] + [
         m for s in job.sidecars.values() for m in (s.variables, s.secrets)
-    ]:
+    ]:  # fmt: skip
         for value in values.values():
             if isinstance(value, FromCfn | SecretRef) and value.from_cfn:
                 names.add(value.from_cfn)
     for group in job.network.vpc.security_groups.groups:
         if isinstance(group, FromCfn):
             names.add(group.from_cfn)
+    for volume in job.storage.volumes.values():
+        efs = volume.efs
+        if not isinstance(efs, bool) and efs is not None and efs.from_cfn:
+            names.add(efs.from_cfn)  # an EFS file system ID exported by another stack
     return sorted(names)
 
 
@@ -181,6 +254,9 @@ def secret_reads(containers: Sequence[dict]) -> SecretReads:
     secrets: set[str] = set()
     for container in containers:
         refs = [s["valueFrom"] for s in container.get("secrets", [])]
+        refs += [
+            s["valueFrom"] for s in container.get("logConfiguration", {}).get("secretOptions", [])
+        ]
         creds = container.get("repositoryCredentials", {}).get("credentialsParameter")
         if creds:
             refs.append(creds)

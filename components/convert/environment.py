@@ -22,7 +22,16 @@ GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
 GET_SUBNETS = "aws:ec2/getSubnets:getSubnets"
 
 # Children are named `<env>-<role>`; these are all the roles a resource can have.
-CHILD_ROLES = ("cluster", "security-group", "artifacts", "artifacts-public-access")
+CHILD_ROLES = (
+    "cluster",
+    "security-group",
+    "artifacts",
+    "artifacts-public-access",
+    "efs",
+    "efs-security-group",
+    "efs-subnet",
+)
+NFS_PORT = 2049
 
 
 def environment_resource_names(env: str) -> set[str]:
@@ -38,10 +47,15 @@ class EnvironmentPlan:
     private_subnets: Any
     security_groups: Any
     artifacts_bucket: Any  # None when no job has an env file
+    file_system: Any = None  # the EFS file system ID, when some job has `efs: true`
 
 
 def environment_plan(
-    name: str, settings: EnvironmentSettings, *, needs_artifacts_bucket: bool = False
+    name: str,
+    settings: EnvironmentSettings,
+    *,
+    needs_artifacts_bucket: bool = False,
+    needs_file_system: bool = False,
 ) -> EnvironmentPlan:
     tags = environment_tags(settings.app, settings.env, settings.tags)
     resources = [Resource(ENVIRONMENT_TOKEN, name, {})]
@@ -136,7 +150,55 @@ def environment_plan(
         )
         artifacts_bucket = Out(bucket, "bucket")
 
+    file_system = None
+    if needs_file_system:
+        # What Copilot's environment stack makes for `efs: true` (EFSWorkloads): an encrypted
+        # file system, a group admitting the jobs' tasks on NFS, a mount target per subnet.
+        subnets = list(dict.fromkeys(settings.private_subnets or settings.subnets))
+        if not subnets:
+            from components.errors import ManifestError, Problem
+
+            raise ManifestError(
+                [Problem(f"a job uses Copilot-managed EFS (efs: true), which needs the "
+                         f"environment's subnets listed: set scheduled-jobs:subnets or "
+                         f"scheduled-jobs:privateSubnets (one per Availability Zone) in "
+                         f"Pulumi.{settings.env}.yaml", file=f"Pulumi.{settings.env}.yaml")]
+            )  # fmt: skip
+        fs = add(
+            "efs",
+            "aws:efs/fileSystem:FileSystem",
+            {"encrypted": True, "tags": {**tags, "Name": f"{settings.app}-{settings.env}-jobs"}},
+        )
+        vpc = Out(add("efs-subnet", GET_SUBNET, {"id": subnets[0]}, lookup=True), "vpcId")
+        nfs = add(
+            "efs-security-group",
+            "aws:ec2/securityGroup:SecurityGroup",
+            {
+                "description": f"NFS from the scheduled jobs of {settings.app}-{settings.env}",
+                "vpcId": vpc,
+                "ingress": [
+                    {
+                        "description": "The jobs' tasks mount the file system",
+                        "protocol": "tcp",
+                        "fromPort": NFS_PORT,
+                        "toPort": NFS_PORT,
+                        "securityGroups": security_groups,
+                    }
+                ],
+                "tags": tags,
+            },
+        )
+        for subnet in subnets:
+            add(
+                f"efs-mount-{subnet}",
+                "aws:efs/mountTarget:MountTarget",
+                {"fileSystemId": Out(fs, "id"), "subnetId": subnet,
+                 "securityGroups": [Out(nfs, "id")]},
+            )  # fmt: skip
+        file_system = Out(fs, "id")
+
     return EnvironmentPlan(
+        file_system=file_system,
         resources=resources,
         cluster_arn=cluster_arn,
         public_subnets=public_subnets,

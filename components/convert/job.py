@@ -16,18 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
-from components.convert import arns, naming, policies
+from components.convert import addons as addon_stack
+from components.convert import arns, efs, naming, policies, publish
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
     exports_used,
     secret_reads,
 )
+from components.convert.exec import exec_enabled, exec_statements
+from components.convert.firelens import ROUTER, uses_firelens
+from components.convert.overrides import overridden_inputs
 from components.convert.plan import FileAsset, Out, Resource, derive, without_none
 from components.convert.state_machine import RunTaskSpec, definition_json
 from components.convert.tags import resource_tags
 from components.convert.task_definition import task_definition_inputs
 from components.errors import ManifestError, Problem
+from components.manifest.addons import addons_folder, read_addons
 from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
 from components.manifest.rules import build_paths
 
@@ -61,6 +66,7 @@ class JobContext:
     root: Path = Path(".")  # build paths and env files are relative to it
     artifacts_bucket: Any = None  # receives env files
     imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
+    file_system: Any = None  # the environment's EFS file system ID, for `efs: true` volumes
 
 
 @dataclass(frozen=True)
@@ -203,24 +209,54 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     images, pull_arns, repository = _images(b, job, tags, partition)
     env_files, env_file_grants = _env_files(b, job, tags, partition)
 
+    topics = publish.topics(job, app=app, env=env, region=region, account=account,
+                            partition=partition)  # fmt: skip
+    for spec in topics:
+        topic = b.add(f"topic-{spec.name}", "aws:sns/topic:Topic", publish.topic_inputs(spec, tags))
+        document = publish.topic_policy(spec, account=account, partition=partition)
+        b.add(f"topic-{spec.name}-policy", "aws:sns/topicPolicy:TopicPolicy",
+              {"arn": Out(topic, "arn"), "policy": _json(document)})  # fmt: skip
+    task_statements = publish.publish_statements(topics) + exec_statements(job)
+    file_systems, access_point = _file_systems(b, job, exports, tags)
+    grants = efs.grants(job, file_system_ids=file_systems,
+                        access_point_arn=access_point and Out(access_point, "arn"))  # fmt: skip
+
+    def task_policy(ids, points) -> str:
+        resolved = [efs.Grant(i, g.write, p) for i, g, p in zip(ids, grants, points, strict=True)]
+        found = efs.statements(resolved, region=region, account=account, partition=partition)
+        return _json(policies.task_role_policy(task_statements + found))
+
     task_role = b.role(
         "task-role",
         job_name=job.name,
         description=f"The containers of {who} run as this role",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
-        policy=_json(policies.task_role_policy()),
-    )
+        policy=derive(task_policy, ids=[g.file_system_id for g in grants],
+                      points=[g.access_point for g in grants]),
+    )  # fmt: skip
 
-    def containers(images, exports, env_files) -> list[dict]:
+    addons = read_addons(addons_folder(ctx.root, job.name),
+                         display=f"{MANIFESTS_DIR}/{job.name}/addons")  # fmt: skip
+    addon_outputs: Any = {}
+    if addons is not None:
+        addon_outputs = _addons(b, job, addons, tags, task_role=task_role,
+                                log_group=log_group, log_group_name=log_group_name)  # fmt: skip
+
+    def containers(images, exports, env_files, addon_outputs) -> list[dict]:
         return container_definitions(
             job,
-            ContainerContext(app=app, env=env, region=region, account=account,
-                             partition=partition, log_group=log_group_name, images=images,
-                             exports=exports, env_files=env_files),
+            ContainerContext(
+                app=app, env=env, region=region, account=account, partition=partition,
+                log_group=log_group_name, images=images, exports=exports, env_files=env_files,
+                addon_variables=addon_stack.variables(addons, addon_outputs) if addons else (),
+                addon_secrets=addon_stack.secrets(addons, addon_outputs) if addons else (),
+                topic_arns=publish.topic_arns_variable(topics),
+            ),
         )  # fmt: skip
 
-    definitions = derive(containers, images=images, exports=exports, env_files=env_files)
+    definitions = derive(containers, images=images, exports=exports, env_files=env_files,
+                         addon_outputs=addon_outputs)  # fmt: skip
 
     def execution_policy(log_group_arn, definitions, repository_arns, env_file_grants) -> str:
         reads = secret_reads(definitions)
@@ -250,17 +286,25 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     )  # fmt: skip
 
     family = naming.task_family(app, env, job.name)
+    task_inputs = task_definition_inputs(
+        job,
+        family=family,
+        execution_role_arn=Out(execution_role, "arn"),
+        task_role_arn=Out(task_role, "arn"),
+        container_definitions=derive(lambda d: _json(d), d=definitions),
+        tags=tags,
+    )
+    if file_systems:
+        task_inputs["volumes"] = efs.volumes(job, file_system_ids=file_systems,
+                                             access_point_id=Out(access_point, "id")
+                                             if access_point else None)  # fmt: skip
+    if job.taskdef_overrides:  # last, on everything else (Copilot's order)
+        rules = [(rule.path, rule.value) for rule in job.taskdef_overrides]
+        task_inputs = overridden_inputs(task_inputs, rules, file=manifest_file(job.name))
     task_definition = b.add(
         "task-definition",
         "aws:ecs/taskDefinition:TaskDefinition",
-        task_definition_inputs(
-            job,
-            family=family,
-            execution_role_arn=Out(execution_role, "arn"),
-            task_role_arn=Out(task_role, "arn"),
-            container_definitions=derive(lambda d: _json(d), d=definitions),
-            tags=tags,
-        ),
+        task_inputs,
         # The role must be able to pull and read secrets before a task can start.
         depends_on=("execution-role-policy", "log-group"),
     )
@@ -277,10 +321,16 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         exports[group.from_cfn] if isinstance(group, FromCfn) else group
         for group in job.network.vpc.security_groups.groups
     ]
+    # Then the addons' security group outputs (Copilot's order, state-machine.yml).
     security_groups = derive(
-        lambda first, then: list(dict.fromkeys([*first, *then])),
+        lambda first, then, outputs: list(
+            dict.fromkeys(
+                [*first, *then, *(addon_stack.security_groups(addons, outputs) if addons else [])]
+            )
+        ),
         first=environment_groups,
         then=manifest_groups,
+        outputs=addon_outputs,
     )
 
     def state_machine_policy(cluster_arn, execution_role_arn, task_role_arn) -> str:
@@ -330,6 +380,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 timeout_seconds=job.timeout_seconds,
                 windows=platform.is_windows,
                 partition=partition,
+                enable_execute_command=exec_enabled(job),
             )
         )
 
@@ -396,6 +447,72 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     if repository is not None:
         outputs["repository_url"] = Out(repository, "repositoryUrl")
     return JobPlan(b.resources, outputs)
+
+
+def _file_systems(b: _Builder, job: Job, exports: dict, tags: dict):
+    """{volume: file system ID} of the job's EFS volumes, and the access point of its
+    Copilot-managed one (created here, on the environment's file system)."""
+    ids: dict[str, Any] = {}
+    access_point = None
+    for name, volume in job.storage.volumes.items():
+        if efs.is_external(volume):
+            config = volume.efs
+            ids[name] = config.id if config.id else exports[config.from_cfn]  # type: ignore[union-attr]
+        elif efs.is_managed(volume):
+            if b.ctx.file_system is None:
+                raise ManifestError(
+                    [Problem("a Copilot-managed EFS volume needs the environment's file system "
+                             "(the Environment component creates it when a job asks for one; as "
+                             "a library, pass ScheduledJobArgs.file_system)",
+                             path=f"storage.volumes.{name}.efs", file=manifest_file(job.name))]
+                )  # fmt: skip
+            ids[name] = b.ctx.file_system
+            access_point = b.add(
+                "access-point",
+                "aws:efs/accessPoint:AccessPoint",
+                efs.access_point_inputs(job, b.ctx.file_system, tags),
+            )
+    return ids, access_point
+
+
+def _addons(b: _Builder, job: Job, addons, tags: dict, *, task_role, log_group, log_group_name):
+    """The addons stack and the task role's managed policies from it; returns its `outputs`."""
+    ctx = b.ctx
+    body = addon_stack.template_body(addons)
+    if len(body.encode()) > addon_stack.MAX_TEMPLATE_BODY:
+        raise ManifestError(
+            [Problem(f"the merged template is {len(body.encode())} bytes as JSON; CloudFormation "
+                     f"takes at most {addon_stack.MAX_TEMPLATE_BODY} inline: split off part of "
+                     "it into its own stack", file=addons.folder)]
+        )  # fmt: skip
+    refs = {
+        "task_role_name": Out(task_role, "name"),
+        "task_role_arn": Out(task_role, "arn"),
+        "log_group_name": log_group_name,
+        "log_group_arn": Out(log_group, "arn"),
+    }
+    stack = b.add(
+        "addons",
+        "aws:cloudformation/stack:Stack",
+        {
+            "name": addon_stack.stack_name(ctx.app, ctx.env, job.name),
+            "templateBody": body,
+            "parameters": addon_stack.stack_parameters(
+                addons, app=ctx.app, env=ctx.env, job=job.name, refs=refs
+            ),
+            "capabilities": list(addon_stack.CAPABILITIES),
+            "tags": tags,
+        },
+    )
+    outputs = Out(stack, "outputs")
+    for output in addon_stack.policy_outputs(addons):
+        b.add(
+            f"task-role-{output}",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            {"role": Out(task_role, "id"),
+             "policyArn": derive(lambda outputs, key=output: outputs[key], outputs=outputs)},
+        )  # fmt: skip
+    return outputs
 
 
 def _images(b: _Builder, job: Job, tags: dict, partition: str):
@@ -493,6 +610,8 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
     object ARN], ...])."""
     files = {job.name: job.env_file} if job.env_file else {}
     files.update({n: s.env_file for n, s in job.sidecars.items() if s.env_file})
+    if job.logging.env_file and uses_firelens(job):
+        files[ROUTER] = job.logging.env_file
     if not files:
         return {}, []
     ctx = b.ctx
@@ -509,7 +628,11 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
         try:
             content = path.read_bytes()
         except OSError as exc:
-            field_path = "env_file" if container == job.name else f"sidecars.{container}.env_file"
+            field_path = (
+                "env_file" if container == job.name
+                else "logging.env_file" if container == ROUTER
+                else f"sidecars.{container}.env_file"
+            )  # fmt: skip
             raise ManifestError(
                 [Problem(f"cannot read {path}: {exc.strerror}", path=field_path, file=manifest)]
             ) from None

@@ -154,9 +154,10 @@ def _decrypt_statements(g: ExecutionGrants) -> list[dict]:
     return out
 
 
-def task_role_policy() -> dict:
+def task_role_policy(statements: Sequence[dict] = ()) -> dict:
     """The task role starts with no permissions; like Copilot, it may never change IAM, so a
-    policy attached later cannot escalate through it."""
+    policy attached later cannot escalate through it. `statements` are what the manifest's
+    features grant (publish, exec, EFS), each from its own module."""
     return {
         "Version": VERSION,
         "Statement": [
@@ -165,7 +166,8 @@ def task_role_policy() -> dict:
                 "Effect": "Deny",
                 "Action": "iam:*",
                 "Resource": "*",  # a Deny: the wider the better
-            }
+            },
+            *statements,
         ],
     }
 

@@ -41,6 +41,7 @@ class RunTaskSpec:
     timeout_seconds: int | None = None
     windows: bool = False
     partition: str = "aws"
+    enable_execute_command: bool = False  # `exec: true` (components/convert/exec.py)
 
 
 def definition(spec: RunTaskSpec) -> dict:
@@ -103,6 +104,8 @@ def _task_state(spec: RunTaskSpec, overrides: dict) -> dict:
             }
         },
     }
+    if spec.enable_execute_command:
+        parameters["EnableExecuteCommand"] = True
     if overrides:
         parameters["Overrides"] = {
             "ContainerOverrides": [{"Name": spec.container, **overrides}],

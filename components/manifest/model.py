@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from components.manifest.source import as_bool, source_text
 
 JOB_TYPE = "Scheduled Job"
 DEFAULT_CPU = 256
@@ -76,16 +77,19 @@ class Model(BaseModel):
 
 
 def _scalar_to_str(value: Any) -> Any:
-    """YAML scalars where Copilot expects a string: Go's YAML reads `8080` or `true` as text,
-    the text as written (numbers from the loader carry it: `0755` is "0755")."""
+    """YAML scalars where Copilot expects a string: Go's YAML hands a string field the text as
+    written (`3.10` stays "3.10", `0755` "0755"; see source.py)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    text = source_text(value)
+    if text is not None:
+        return text
     if isinstance(value, (int, float)):
         return getattr(value, "yaml_text", None) or str(value)
     return value
 
 
-def _map_or_plain(value: Any) -> str:
+def _map_or_plain(value: Any) -> str:  # a PlainBool is plain text that bool fields accept
     return "map" if isinstance(value, (dict, BaseModel)) else "plain"
 
 
@@ -103,8 +107,12 @@ def _non_empty(value: str) -> str:
     return value
 
 
-NonEmptyStr = Annotated[str, BeforeValidator(_scalar_to_str), AfterValidator(_non_empty)]
-Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+# The JSON Schema admits what Copilot admits: an unquoted number or boolean is a string's text.
+_SCALAR = str | int | float | bool
+NonEmptyStr = Annotated[
+    str, BeforeValidator(_scalar_to_str, json_schema_input_type=_SCALAR), AfterValidator(_non_empty)
+]
+Text = Annotated[str, BeforeValidator(_scalar_to_str, json_schema_input_type=_SCALAR)]
 
 
 def _duration(value: str) -> str:
@@ -119,6 +127,8 @@ def _split_command(value: Any) -> Any:
     """`command: echo "a b"` -> ["echo", "a b"] (shell rules), a list stays a list of strings."""
     if value is None:
         return None
+    if not isinstance(value, (list, dict)):
+        value = _scalar_to_str(value)  # `command: 3.10` is the one word "3.10", as in Go
     if isinstance(value, str):
         try:
             return shlex.split(value)
@@ -131,7 +141,7 @@ def _split_command(value: Any) -> Any:
 
 CommandLine = Annotated[
     list[str] | None,
-    BeforeValidator(_split_command, json_schema_input_type=str | list[str] | None),
+    BeforeValidator(_split_command, json_schema_input_type=_SCALAR | list[_SCALAR] | None),
 ]
 
 
@@ -405,6 +415,7 @@ class BuildArgs(Model):
 
 def _build_from_str(value: Any) -> Any:
     # `build: path/to/Dockerfile` is the short form of `build: {dockerfile: path/to/Dockerfile}`.
+    value = _scalar_to_str(value)
     return {"dockerfile": value} if isinstance(value, str) else value
 
 
@@ -552,6 +563,7 @@ def _platform_from_str(value: Any) -> Any:
 
 
 def _exec_from_bool(value: Any) -> Any:
+    value = as_bool(value)
     return {"enable": value} if isinstance(value, bool) else value
 
 
@@ -645,7 +657,7 @@ class FirelensLogging(Model):
     image: Text | None = None
     destination: dict[str, Text] = Field(default_factory=dict)
     enableMetadata: bool | None = None  # noqa: N815 - Copilot's key
-    secretOptions: dict[str, Text] = Field(default_factory=dict)  # noqa: N815
+    secretOptions: dict[str, SecretValue] = Field(default_factory=dict)  # noqa: N815
     configFilePath: Text | None = None  # noqa: N815
     variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
     secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
@@ -682,6 +694,7 @@ class SidecarImage(Model):
 
 
 def _sidecar_image_from_str(value: Any) -> Any:
+    value = _scalar_to_str(value)
     return {"location": value} if isinstance(value, str) else value
 
 
@@ -804,9 +817,10 @@ class TaskdefOverride(Model):
 
     @field_validator("path")
     @classmethod
-    def _not_protected(cls, value: str) -> str:
-        if value == "Family" or re.fullmatch(r"ContainerDefinitions\[\d+\]\.Name", value):
-            raise ValueError(f'"{value}" cannot be overridden with a custom value')
+    def _path(cls, value: str) -> str:
+        from components.manifest.taskdef_paths import check_path
+
+        check_path(value)  # Copilot's grammar and refusals, and a property the task has
         return value
 
 

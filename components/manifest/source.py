@@ -214,11 +214,45 @@ class YamlInt(int):
 
     yaml_text: str
 
+    def __repr__(self) -> str:  # messages quote the value as the user wrote it
+        return getattr(self, "yaml_text", None) or int.__repr__(self)
+
 
 class YamlFloat(float):
     """A float read from YAML, remembering the text it was written as."""
 
     yaml_text: str
+
+    def __repr__(self) -> str:
+        return getattr(self, "yaml_text", None) or float.__repr__(self)
+
+    __str__ = __repr__
+
+
+class PlainBool(str):
+    """An unquoted `True`/`TRUE`/`False`/`yes`...: text that is also a boolean, so a string
+    field keeps it as written (Go's YAML) and a boolean field reads its value. (`true` and
+    `false` stay Python booleans, whose text is known; bool cannot be subclassed.)"""
+
+    @property
+    def value(self) -> bool:
+        return self.lower() in ("true", "yes", "on", "y")
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
+def source_text(value: Any) -> str | None:
+    """The text an unquoted number or boolean was written as, or None for any other value."""
+    if isinstance(value, PlainBool):
+        return str(value)
+    return getattr(value, "yaml_text", None) if isinstance(value, int | float) else None
+
+
+def as_bool(value: Any) -> Any:
+    """`value` as a Python boolean when it is one in YAML (a PlainBool included)."""
+    return value.value if isinstance(value, PlainBool) else value
 
 
 def _with_text(value: Any, node: yaml.Node) -> Any:
@@ -233,9 +267,24 @@ def _with_text(value: Any, node: yaml.Node) -> Any:
     return number
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
 def _scalar(node: yaml.Node, loader: _Loader) -> Any:
+    if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG) and ":" in node.value:
+        return node.value  # YAML 1.1 base 60 (`12:30`): Go's YAML has no such number
     try:
-        return _with_text(loader.construct_object(node, deep=True), node)
+        value = _with_text(loader.construct_object(node, deep=True), node)
+        if (
+            isinstance(value, bool)
+            and not node.style
+            and node.tag == _BOOL_TAG
+            and node.value not in ("true", "false")
+        ):
+            return PlainBool(node.value)
+        return value
     except yaml.YAMLError:
         raise
     except (ValueError, TypeError, OverflowError) as exc:

@@ -1,7 +1,8 @@
-"""The one list of manifest fields Copilot accepts that this project does not deploy yet.
+"""The one list of manifest fields Copilot accepts that this project does not deploy.
 
-A manifest that uses one is rejected with "not supported yet", naming the field: a field is
-never silently ignored. When the deploy side implements a field, remove its line here.
+A manifest that uses one is rejected, naming the field and why: a field is never silently
+ignored. Only `network.connect` is left: Service Connect is for services that others call, and
+Copilot parses it for jobs but deploys nothing of it either.
 """
 
 from __future__ import annotations
@@ -9,28 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from components.manifest.source import as_bool
+
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {
-    ("exec",): "ECS Exec into job tasks is not supported yet (Copilot ignores it for jobs too)",
     ("network", "connect"): "Service Connect does not apply to jobs",
-    ("storage", "volumes", "*", "efs"): "EFS volumes are not supported yet; "
-    "use efs: false for a scratch volume shared between containers",
-    ("logging", "image"): "FireLens log routing is not supported yet",
-    ("logging", "destination"): "FireLens log routing is not supported yet",
-    ("logging", "enableMetadata"): "FireLens log routing is not supported yet",
-    ("logging", "secretOptions"): "FireLens log routing is not supported yet",
-    ("logging", "configFilePath"): "FireLens log routing is not supported yet",
-    ("logging", "variables"): "FireLens log routing is not supported yet",
-    ("logging", "secrets"): "FireLens log routing is not supported yet",
-    ("logging", "env_file"): "FireLens log routing is not supported yet",
-    ("publish",): "SNS topics for jobs are not supported yet",
-    ("taskdef_overrides",): "task definition overrides are not supported yet",
 }
 
 
 def _is_set(value: Any) -> bool:
-    # `exec: false` and `efs: false` ask for nothing, so they are allowed.
-    return value not in (None, False, {}, [], "")
+    # `connect: false` (or `FALSE`) asks for nothing, so it is allowed.
+    return as_bool(value) not in (None, False, {}, [], "")
 
 
 def find_unsupported(data: Any) -> Iterator[tuple[tuple, str]]:
@@ -38,7 +28,7 @@ def find_unsupported(data: Any) -> Iterator[tuple[tuple, str]]:
     for pattern, why in UNSUPPORTED.items():
         for path, value in _walk(data, pattern, ()):
             if _is_set(value):
-                yield path, f"not supported yet: {why}"
+                yield path, f"not supported: {why}"
 
 
 def _walk(node: Any, pattern: tuple[str, ...], path: tuple) -> Iterator[tuple[tuple, Any]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components.convert.efs import uses_managed_efs
 from components.convert.settings import (
     DEFAULT_APP,
     EnvironmentSettings,
@@ -53,8 +54,10 @@ def run(
         settings.env,
         settings,
         needs_artifacts_bucket=any(
-            job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
+            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
+            for job in jobs
         ),
+        needs_file_system=any(uses_managed_efs(job) for job in jobs),
     )
     # One lookup for every job, instead of one per job; blocking, so that the account is a
     # plain value and the documents built from it need no Outputs.

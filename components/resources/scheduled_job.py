@@ -41,6 +41,7 @@ class ScheduledJobArgs:
         root: str | os.PathLike[str] = ".",
         artifacts_bucket: pulumi.Input[str] | None = None,
         imports: Mapping[str, str] | None = None,
+        file_system: pulumi.Input[str] | None = None,
     ) -> None:
         """`job` is the merged manifest (`load_manifest(path, env)`); `cluster` a cluster name or
         ARN; `subnets`/`security_groups` where the task runs (the manifest's own security groups
@@ -61,6 +62,7 @@ class ScheduledJobArgs:
         self.root = Path(root)
         self.artifacts_bucket = artifacts_bucket
         self.imports = dict(imports or {})
+        self.file_system = file_system  # the environment's EFS, for `efs: true` volumes
 
     @classmethod
     def from_manifest(
@@ -103,6 +105,7 @@ class ScheduledJobArgs:
             root=root,
             artifacts_bucket=environment.artifacts_bucket,
             imports=settings.imports.get(job.name, {}),
+            file_system=getattr(environment, "file_system", None),
         )
 
 
@@ -148,6 +151,7 @@ class ScheduledJob(pulumi.ComponentResource):
                 root=args.root,
                 artifacts_bucket=args.artifacts_bucket,
                 imports=args.imports,
+                file_system=args.file_system,
             ),
         )
         wiring = Wiring({name: self})

@@ -20,6 +20,7 @@ from components.convert.plan import Derived, FileAsset, Out, Resource, is_plain
 
 # Type token -> (module, class) of the SDK; lookups -> (module, function).
 _CLASSES = {
+    "aws:cloudformation/stack:Stack": ("pulumi_aws.cloudformation", "Stack"),
     "aws:cloudwatch/logGroup:LogGroup": ("pulumi_aws.cloudwatch", "LogGroup"),
     "aws:cloudwatch/eventRule:EventRule": ("pulumi_aws.cloudwatch", "EventRule"),
     "aws:cloudwatch/eventTarget:EventTarget": ("pulumi_aws.cloudwatch", "EventTarget"),
@@ -28,8 +29,12 @@ _CLASSES = {
     "aws:ecs/cluster:Cluster": ("pulumi_aws.ecs", "Cluster"),
     "aws:ecs/taskDefinition:TaskDefinition": ("pulumi_aws.ecs", "TaskDefinition"),
     "aws:ec2/securityGroup:SecurityGroup": ("pulumi_aws.ec2", "SecurityGroup"),
+    "aws:efs/accessPoint:AccessPoint": ("pulumi_aws.efs", "AccessPoint"),
+    "aws:efs/fileSystem:FileSystem": ("pulumi_aws.efs", "FileSystem"),
+    "aws:efs/mountTarget:MountTarget": ("pulumi_aws.efs", "MountTarget"),
     "aws:iam/role:Role": ("pulumi_aws.iam", "Role"),
     "aws:iam/rolePolicy:RolePolicy": ("pulumi_aws.iam", "RolePolicy"),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("pulumi_aws.iam", "RolePolicyAttachment"),
     "aws:s3/bucket:Bucket": ("pulumi_aws.s3", "Bucket"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
         "pulumi_aws.s3",
@@ -37,6 +42,8 @@ _CLASSES = {
     ),
     "aws:s3/bucketObjectv2:BucketObjectv2": ("pulumi_aws.s3", "BucketObjectv2"),
     "aws:sfn/stateMachine:StateMachine": ("pulumi_aws.sfn", "StateMachine"),
+    "aws:sns/topic:Topic": ("pulumi_aws.sns", "Topic"),
+    "aws:sns/topicPolicy:TopicPolicy": ("pulumi_aws.sns", "TopicPolicy"),
     "docker:index/image:Image": ("pulumi_docker", "Image"),
 }
 _LOOKUPS = {

@@ -85,11 +85,54 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
     if type_ == "aws:s3/bucket:Bucket":
         bucket = inputs.get("bucket") or f"{name}-0000000"
         return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "id": bucket}
+    if type_ == "aws:efs/fileSystem:FileSystem":
+        fs = f"fs-{_digest(name)[:17]}"
+        return {"id": fs, "arn": arn.format("elasticfilesystem", f"file-system/{fs}")}
+    if type_ == "aws:efs/accessPoint:AccessPoint":
+        point = f"fsap-{_digest(name)[:17]}"
+        return {"id": point, "arn": arn.format("elasticfilesystem", f"access-point/{point}")}
+    if type_ == "aws:sns/topic:Topic":
+        return {"arn": arn.format("sns", given)}
+    if type_ == "aws:cloudformation/stack:Stack":
+        stack = inputs.get("name", name)
+        return {
+            "id": arn.format(
+                "cloudformation", f"stack/{stack}/00000000-0000-0000-0000-000000000000"
+            ),
+            "outputs": stack_outputs(inputs.get("templateBody", "{}"), stack, region=region),
+        }
     if type_ == "docker:index/image:Image":
         image = inputs.get("imageName", name)
         repo = image.rsplit(":", 1)[0] if "/" in image else image
         return {"repoDigest": f"{repo}@sha256:{_digest(image)}", "baseImageName": image}
     return {}
+
+
+def stack_outputs(template_body: str, stack: str, *, region: str) -> dict[str, str]:
+    """A CloudFormation stack's outputs as AWS shapes them: `!Ref` of a managed policy is its
+    ARN, of a secret its ARN (with the random suffix), of a security group its ID."""
+    import json
+
+    account = PLACEHOLDER_ACCOUNT
+    try:
+        template = json.loads(template_body)
+    except ValueError:
+        return {}
+    types = {k: v.get("Type") for k, v in (template.get("Resources") or {}).items()}
+    outputs: dict[str, str] = {}
+    for key, spec in (template.get("Outputs") or {}).items():
+        value = spec.get("Value") if isinstance(spec, dict) else None
+        ref = value.get("Ref") if isinstance(value, dict) else None
+        kind = types.get(ref) if isinstance(ref, str) else None
+        if kind == "AWS::IAM::ManagedPolicy":
+            outputs[key] = f"arn:aws:iam::{account}:policy/{stack}-{ref}-PLACEHOLDER"
+        elif kind == "AWS::SecretsManager::Secret":
+            outputs[key] = f"arn:aws:secretsmanager:{region}:{account}:secret:{ref}-AbCdEf"
+        elif kind == "AWS::EC2::SecurityGroup":
+            outputs[key] = f"sg-{_digest(stack + ref)[:17]}"
+        else:
+            outputs[key] = f"<output {key} of {stack}>"
+    return outputs
 
 
 def resource_outputs(type_: str, name: str, inputs: Mapping[str, Any], *, region: str):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import DEFAULT_APP
+from components.convert.efs import uses_managed_efs
 from components.convert.environment import environment_plan
 from components.convert.job import JobContext, job_plan, placement
 from components.convert.plan import Derived, FileAsset, Out, Resource
@@ -52,8 +53,10 @@ def stack_plan(
         settings.env,
         settings,
         needs_artifacts_bucket=any(
-            job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
+            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
+            for job in jobs
         ),
+        needs_file_system=any(uses_managed_efs(job) for job in jobs),
     )
     resources = list(env.resources)
     if image_tag is None and any(_builds(job) for job in jobs):
@@ -85,6 +88,7 @@ def stack_plan(
                 root=root,
                 artifacts_bucket=env.artifacts_bucket,
                 imports=settings.imports.get(job.name, {}),
+                file_system=env.file_system,
             ),
         )
         resources += plan.resources

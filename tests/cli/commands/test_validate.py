@@ -78,3 +78,42 @@ def test_an_entry_that_cannot_be_read_is_a_problem_not_skipped(tmp_path, monkeyp
     done = CliRunner().invoke(app, ["validate"])
     assert done.exit_code == 1
     assert "manifests/report/manifest.yaml" in done.output and "manifest.yml" in done.output
+
+
+ADDON = """\
+Parameters:
+  App: {Type: String}
+  Env: {Type: String}
+  Name: {Type: String}
+Resources:
+  Table: {Type: AWS::DynamoDB::Table}
+  Access: {Type: AWS::IAM::ManagedPolicy}
+  Key: {Type: AWS::SecretsManager::Secret}
+Outputs:
+  TableName: {Value: !Ref Table}
+  Access: {Value: !Ref Access}
+  Key: {Value: !Ref Key}
+"""
+
+
+def test_addon_outputs_and_what_each_becomes(project):
+    make_project(project, {"alpha": VALID})
+    (project / "manifests" / "alpha" / "addons").mkdir()
+    (project / "manifests" / "alpha" / "addons" / "table.yml").write_text(ADDON)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "addons: manifests/alpha/addons/ (table.yml), outputs:" in lines
+    assert "TableName  -> variable TABLE_NAME in every container" in lines
+    assert "Access     -> managed policy attached to the task role" in lines
+    assert "Key        -> secret KEY of the main container" in lines
+
+
+def test_addon_problems_fail_validate_with_file_and_line(project):
+    make_project(project, {"alpha": VALID})
+    (project / "manifests" / "alpha" / "addons").mkdir()
+    broken = ADDON.replace("Value: !Ref Key", "Value: !Ref Nothing")
+    (project / "manifests" / "alpha" / "addons" / "table.yml").write_text(broken)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert 'manifests/alpha/addons/table.yml:12: output "Key" refers to Nothing' in result.stderr

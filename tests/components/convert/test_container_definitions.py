@@ -42,6 +42,7 @@ def test_minimal_main_container():
         "essential": True,
         "environment": [
             {"name": "COPILOT_APPLICATION_NAME", "value": "demo"},
+            {"name": "COPILOT_SERVICE_DISCOVERY_ENDPOINT", "value": "dev.demo.local"},
             {"name": "COPILOT_ENVIRONMENT_NAME", "value": "dev"},
             {"name": "COPILOT_SERVICE_NAME", "value": "report"},
         ],
@@ -117,7 +118,7 @@ def test_main_container_fields(body, key, expected):
         body = "image:\n  location: x\n" + body
     container = main(body)
     if key == "environment":
-        assert container[key][3:] == expected  # after the three Copilot variables
+        assert container[key][4:] == expected  # after the four Copilot variables
     else:
         assert container[key] == expected
 
@@ -155,6 +156,76 @@ def test_sidecar_fields():
     ]
     assert proxy["dependsOn"] == [{"containerName": "init", "condition": "COMPLETE"}]
     assert proxy["logConfiguration"] == main_container["logConfiguration"]
+
+
+COPILOT_FIRST = [
+    "COPILOT_APPLICATION_NAME",
+    "COPILOT_SERVICE_DISCOVERY_ENDPOINT",
+    "COPILOT_ENVIRONMENT_NAME",
+    "COPILOT_SERVICE_NAME",
+]
+VOLUMES = """\
+storage:
+  volumes:
+    zdata: {path: /data, efs: false}
+    cache: {path: /var/cache, efs: false}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "index", "expected"),
+    [
+        pytest.param("variables: {A: b}\n", 0, [*COPILOT_FIRST, "A"], id="main-no-volumes"),
+        pytest.param(
+            "variables: {A: b}\n" + VOLUMES,
+            0,
+            [*COPILOT_FIRST, "A", "COPILOT_MOUNT_POINTS"],
+            id="main-mount-points-after-own-variables",
+        ),
+        pytest.param(
+            VOLUMES + "sidecars:\n  s:\n    image: x\n    variables: {B: c}\n",
+            1,
+            [*COPILOT_FIRST, "B"],
+            id="sidecar-without-mount-points",
+        ),
+        pytest.param(
+            VOLUMES
+            + "sidecars:\n  s:\n    image: x\n    variables: {B: c}\n"
+            + "    mount_points: [{source_volume: zdata, path: /in}]\n",
+            1,
+            [*COPILOT_FIRST, "B", "COPILOT_MOUNT_POINTS"],
+            id="sidecar-with-mount-points",
+        ),
+    ],
+)
+def test_injected_variables_in_copilots_order(body, index, expected):
+    ctx = ContainerContext(**{**CTX.__dict__, "images": {**CTX.images, "s": "x"}})
+    container = container_definitions(job("image:\n  location: x\n" + body), ctx)[index]
+    assert [v["name"] for v in container["environment"]] == expected
+    values = {v["name"]: v["value"] for v in container["environment"]}
+    assert values["COPILOT_SERVICE_DISCOVERY_ENDPOINT"] == "dev.demo.local"
+
+
+@pytest.mark.parametrize(
+    ("body", "index", "expected"),
+    [
+        pytest.param(
+            VOLUMES, 0, '{"cache":"/var/cache","zdata":"/data"}', id="main-go-json-sorted"
+        ),
+        pytest.param(
+            VOLUMES + "sidecars:\n  s:\n    image: x\n"
+            "    mount_points: [{source_volume: zdata, path: /in}]\n",
+            1,
+            '{"zdata":"/in"}',
+            id="sidecar-its-own-mounts",
+        ),
+    ],
+)
+def test_mount_points_value(body, index, expected):
+    ctx = ContainerContext(**{**CTX.__dict__, "images": {**CTX.images, "s": "x"}})
+    container = container_definitions(job("image:\n  location: x\n" + body), ctx)[index]
+    values = {v["name"]: v["value"] for v in container["environment"]}
+    assert values["COPILOT_MOUNT_POINTS"] == expected
 
 
 def test_secret_reads_cover_every_reference():

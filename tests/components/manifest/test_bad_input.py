@@ -291,7 +291,7 @@ def test_a_sidecar_that_did_not_parse_is_not_called_unknown():
         HEAD
         + "image:\n  location: busybox\n  depends_on: {proxy: start}\n"
         + ON
-        + "sidecars:\n  proxy: {image: 5}\n"
+        + "sidecars:\n  proxy: {image: [5]}\n"
         + "cpu: 300\n"
     )
     found = problems_of(text)

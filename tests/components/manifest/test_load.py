@@ -345,11 +345,8 @@ def test_several_problems_reported_together_sorted_by_line():
 
 
 def test_unsupported_field_is_rejected_by_name():
-    found = problems(
-        "taskdef_overrides:\n  - path: ContainerDefinitions[0].Ulimits[-]\n"
-        "    value: {Name: nofile}\n"
-    )
-    assert any("taskdef_overrides: not supported yet" in p for p in found), found
+    found = problems("network:\n  connect: true\n")
+    assert any("network.connect: " in p and "Service Connect" in p for p in found), found
 
 
 def test_protected_taskdef_override_path():
@@ -357,9 +354,16 @@ def test_protected_taskdef_override_path():
     assert any('"Family" cannot be overridden' in p for p in found), found
 
 
-def test_exec_false_is_allowed_but_true_is_not_yet():
-    assert load("exec: false\n").exec.enable is False
-    assert any("exec: not supported yet" in p for p in problems("exec: true\n"))
+@pytest.mark.parametrize(
+    ("text", "enabled"),
+    [
+        pytest.param("exec: false\n", False, id="bool-false"),
+        pytest.param("exec: true\n", True, id="bool-true"),
+        pytest.param("exec:\n  enable: true\n", True, id="map-form"),
+    ],
+)
+def test_exec_is_accepted(text, enabled):
+    assert load(text).exec.enable is enabled
 
 
 class TestEnvironments:

@@ -50,3 +50,20 @@ def test_committed_schema_is_current():
     assert committed == manifest_schema(), (
         "refresh it: scheduled-jobs schema -o manifests/manifest.schema.json"
     )
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        pytest.param("variables: {PORT: 8080, RATIO: 2.50, DEBUG: true}", id="variables"),
+        pytest.param("image: {location: x, labels: {version: 3.10}}", id="labels"),
+        pytest.param("command: [sleep, 30]", id="command-list"),
+        pytest.param("sidecars: {s: {image: x, variables: {N: 1_000}}}", id="sidecar-variables"),
+    ],
+)
+def test_schema_admits_unquoted_scalars_where_copilot_reads_text(fragment):
+    text = "name: a\ntype: Scheduled Job\non: {schedule: '@daily'}\n" + fragment + "\n"
+    if not fragment.startswith("image:"):
+        text += "image: {location: x}\n"
+    errors = [e.message for e in _validator().iter_errors(parse(text).data)]
+    assert errors == []

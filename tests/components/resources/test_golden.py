@@ -28,6 +28,13 @@ CASES = [
     pytest.param("env-overrides.yml", "dev", id="env-overrides-dev"),
     pytest.param("env-overrides.yml", "prod", id="env-overrides-prod"),
     pytest.param("private-placement.yml", "dev", id="private-placement"),
+    pytest.param("addons.yml", "dev", id="addons"),
+    pytest.param("taskdef-overrides.yml", "dev", id="taskdef-overrides"),
+    pytest.param("publish.yml", "dev", id="publish"),
+    pytest.param("exec.yml", "dev", id="exec"),
+    pytest.param("efs.yml", "dev", id="efs"),
+    pytest.param("efs-managed.yml", "dev", id="efs-managed"),
+    pytest.param("firelens.yml", "dev", id="firelens"),
 ]
 
 
@@ -35,7 +42,12 @@ CASES = [
 def test_render_matches_golden(render_testdata, file, env):
     # Private placement needs the stack's private subnets; the others run in the default VPC
     # (an environment with only private subnets refuses public jobs).
-    config = PRIVATE if file == "private-placement.yml" else {}
+    # Private placement needs the stack's private subnets and Copilot-managed EFS listed
+    # subnets for its mount targets; the others run in the default VPC.
+    config = {
+        "private-placement.yml": PRIVATE,
+        "efs-managed.yml": {**PRIVATE, "scheduled-jobs:subnets": ["subnet-0public00000000a"]},
+    }.get(file, {})
     resources = render_testdata([file], env=env, config=config)
     # Build contexts are absolute paths; keep the golden files independent of the checkout.
     text = json.dumps({"resources": resources}, indent=2, sort_keys=True) + "\n"

@@ -21,11 +21,21 @@ TESTDATA_FILES = [
     "none-schedule.yml",
     "env-overrides.yml",
     "private-placement.yml",
+    "addons.yml",
+    "taskdef-overrides.yml",
+    "publish.yml",
+    "exec.yml",
+    "efs.yml",
+    "efs-managed.yml",
+    "firelens.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
 UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:efs/mountTarget:MountTarget",  # no tags in EFS's CreateMountTarget
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -381,7 +391,7 @@ def test_private_placement_without_private_subnets_is_a_clear_error(render_testd
 
 
 def test_iam_wildcards_only_where_aws_offers_nothing_narrower(render_testdata):
-    allowed = {"EcrLogin", "ExecutionLogging"}
+    allowed = {"EcrLogin", "ExecutionLogging", "ExecuteCommand"}
     for file in TESTDATA_FILES:
         _, resources = job_resources(render_testdata, file)
         for resource in resources:
@@ -530,6 +540,62 @@ def aws_payloads(resources):
                     "tags": _tags(i.get("tags"), "key", "value"),
                 },
             )
+        elif kind == "aws:cloudformation/stack:Stack":
+            yield (
+                "cloudformation",
+                "CreateStack",
+                {
+                    "StackName": i["name"],
+                    "TemplateBody": i["templateBody"],
+                    "Parameters": _tags(i["parameters"], "ParameterKey", "ParameterValue"),
+                    "Capabilities": i["capabilities"],
+                    "Tags": _tags(i.get("tags")),
+                },
+            )
+        elif kind == "aws:efs/fileSystem:FileSystem":
+            payload = {"CreationToken": r["name"], "Encrypted": i["encrypted"],
+                       "Tags": _tags(i.get("tags"))}  # fmt: skip
+            yield "efs", "CreateFileSystem", payload
+        elif kind == "aws:efs/mountTarget:MountTarget":
+            yield "efs", "CreateMountTarget", {"FileSystemId": i["fileSystemId"],
+                                               "SubnetId": i["subnetId"],
+                                               "SecurityGroups": i["securityGroups"]}  # fmt: skip
+        elif kind == "aws:efs/accessPoint:AccessPoint":
+            root = i["rootDirectory"]
+            yield (
+                "efs",
+                "CreateAccessPoint",
+                {
+                    "ClientToken": r["name"],
+                    "FileSystemId": i["fileSystemId"],
+                    "PosixUser": {"Uid": i["posixUser"]["uid"], "Gid": i["posixUser"]["gid"]},
+                    "RootDirectory": {
+                        "Path": root["path"],
+                        "CreationInfo": {
+                            "OwnerUid": root["creationInfo"]["ownerUid"],
+                            "OwnerGid": root["creationInfo"]["ownerGid"],
+                            "Permissions": root["creationInfo"]["permissions"],
+                        },
+                    },
+                    "Tags": _tags(i.get("tags")),
+                },
+            )
+        elif kind == "aws:sns/topic:Topic":
+            attributes = {"KmsMasterKeyId": i["kmsMasterKeyId"]}
+            if i.get("fifoTopic"):
+                attributes["FifoTopic"] = "true"
+            if "contentBasedDeduplication" in i:
+                attributes["ContentBasedDeduplication"] = str(
+                    i["contentBasedDeduplication"]
+                ).lower()
+            yield "sns", "CreateTopic", {"Name": i["name"], "Attributes": attributes,
+                                         "Tags": _tags(i.get("tags"))}  # fmt: skip
+        elif kind == "aws:sns/topicPolicy:TopicPolicy":
+            json.loads(i["policy"])
+            yield "sns", "SetTopicAttributes", {"TopicArn": i["arn"], "AttributeName": "Policy",
+                                                "AttributeValue": i["policy"]}  # fmt: skip
+        elif kind == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            yield "iam", "AttachRolePolicy", {"RoleName": i["role"], "PolicyArn": i["policyArn"]}
         elif kind == "aws:ec2/securityGroup:SecurityGroup":
             yield (
                 "ec2",
@@ -540,6 +606,231 @@ def aws_payloads(resources):
                     "VpcId": i["vpcId"],
                 },
             )
+
+
+def test_addons_stack_and_what_its_outputs_become(render_testdata):
+    _, resources = job_resources(render_testdata, "addons.yml")
+    stack = one(resources, "aws:cloudformation/stack:Stack")
+    assert stack["name"] == "demo-dev-with-addons-AddonsStack"
+    assert stack["parameters"] == {
+        "App": "demo",
+        "Env": "dev",
+        "Name": "with-addons",
+        "TableClass": "STANDARD_INFREQUENT_ACCESS",
+        "TaskRoleName": "with-addons-task-role-0000000",  # !Ref TaskRole: the role's name
+    }
+    template = json.loads(stack["templateBody"])
+    # Both templates merged: the shared App/Env/Name once, every resource and output.
+    assert list(template) == ["Parameters", "Resources", "Outputs"]
+    assert set(template["Resources"]) == {
+        "myDDBTable", "myDDBTableAccessPolicy", "apiKeySecret", "dbClientGroup"
+    }  # fmt: skip
+    table = template["Resources"]["myDDBTable"]["Properties"]
+    assert table["TableName"] == {"Fn::Sub": "${App}-${Env}-${Name}-table"}
+    assert template["Resources"]["myDDBTableAccessPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"][0]["Resource"] == {"Fn::GetAtt": ["myDDBTable", "Arn"]}  # fmt: skip
+    main, helper = containers_of(resources)
+    env = {v["name"]: v["value"] for v in main["environment"]}
+    stack_name = "demo-dev-with-addons-AddonsStack"
+    # Plain outputs (and the security group) are variables of every container, after
+    # Copilot's own, named in SCREAMING_SNAKE_CASE.
+    addon_names = ["MY_DDB_TABLE_NAME", "DB_CLIENT_GROUP", "TABLE_REGION"]
+    for container in (main, helper):
+        assert [v["name"] for v in container["environment"]][4:7] == addon_names
+    assert env["MY_DDB_TABLE_NAME"] == f"<output myDDBTableName of {stack_name}>"
+    assert "MY_DDB_TABLE_ACCESS_POLICY" not in env and "API_KEY_SECRET" not in env
+    secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:apiKeySecret-AbCdEf"
+    assert main["secrets"] == [{"name": "API_KEY_SECRET", "valueFrom": secret_arn}]
+    assert "secrets" not in helper
+    attachment = one(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment == {
+        "role": "with-addons-task-role-id",
+        "policyArn": f"arn:aws:iam::123456789012:policy/{stack_name}-myDDBTableAccessPolicy"
+        "-PLACEHOLDER",
+    }
+    groups = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"]  # fmt: skip
+    assert groups[-1] == env["DB_CLIENT_GROUP"] and len(groups) == 2
+    reads = policy_of(resources, "with-addons-execution-role-policy")["Statement"]
+    assert any(secret_arn in s["Resource"] for s in reads if s.get("Sid") == "ReadSecrets")
+
+
+def test_taskdef_overrides_apply_last(render_testdata):
+    _, resources = job_resources(render_testdata, "taskdef-overrides.yml")
+    task = one(resources, "aws:ecs/taskDefinition:TaskDefinition")
+    main, helper = containers_of(resources)
+    assert main["ulimits"] == [{"name": "nofile", "softLimit": 2048, "hardLimit": 2048}]
+    assert main["dockerLabels"] == {"com.example.team": "data", "com-example-tier": "batch"}
+    assert main["linuxParameters"] == {"initProcessEnabled": True}
+    assert main["mountPoints"][-1] == {"sourceVolume": "cache", "containerPath": "/cache",
+                                       "readOnly": False}  # fmt: skip
+    assert helper["portMappings"] == [{"containerPort": 9090}]
+    assert (task["pidMode"], task["volumes"], task["ephemeralStorage"]) == (
+        "task", [{"name": "cache"}], {"sizeInGib": 30}
+    )  # fmt: skip
+    # Everything the rules did not touch is as rendered without them.
+    assert task["family"] == "demo-dev-overridden" and main["environment"][0]["value"] == "demo"
+
+
+def test_publish_topics(render_testdata):
+    _, resources = job_resources(render_testdata, "publish.yml")
+    topics = {r["name"]: r["inputs"] for r in resources if r["type"] == "aws:sns/topic:Topic"}
+    stem = "demo-dev-publisher"
+    assert {t["name"]: (t.get("fifoTopic"), t.get("contentBasedDeduplication"))
+            for t in topics.values()} == {
+        f"{stem}-reports": (None, None),
+        f"{stem}-orders.fifo": (True, True),
+        f"{stem}-audit.fifo": (True, None),
+    }  # fmt: skip
+    assert {t["kmsMasterKeyId"] for t in topics.values()} == {"alias/aws/sns"}
+    arn = "arn:aws:sns:us-east-1:123456789012:" + stem
+    expected = json.dumps({"audit.fifo": f"{arn}-audit.fifo", "orders.fifo": f"{arn}-orders.fifo",
+                           "reports": f"{arn}-reports"}, separators=(",", ":"))  # fmt: skip
+    for container in containers_of(resources):  # sidecars too (envvars-common.yml)
+        env = {v["name"]: v["value"] for v in container["environment"]}
+        assert env["COPILOT_SNS_TOPIC_ARNS"] == expected
+        assert [v["name"] for v in container["environment"]].index("COPILOT_SNS_TOPIC_ARNS") == 4
+    task = policy_of(resources, "publisher-task-role-policy")["Statement"]
+    assert task[1] == {
+        "Sid": "Publish2SNS",
+        "Effect": "Allow",
+        "Action": "sns:Publish",
+        "Resource": [f"{arn}-reports", f"{arn}-orders.fifo", f"{arn}-audit.fifo"],
+    }
+    policies = [r for r in resources if r["type"] == "aws:sns/topicPolicy:TopicPolicy"]
+    assert len(policies) == 3
+    for policy in policies:
+        statement = json.loads(policy["inputs"]["policy"])["Statement"][0]
+        assert statement["Action"] == "sns:Subscribe"
+        assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+        assert statement["Condition"] == {"StringEquals": {"sns:Protocol": "sqs"}}
+        assert statement["Resource"] == policy["inputs"]["arn"]
+
+
+@pytest.mark.parametrize(
+    ("file", "enabled"),
+    [
+        pytest.param("exec.yml", True, id="exec-true"),
+        pytest.param("minimal.yml", False, id="unset"),
+    ],
+)
+def test_exec_enables_execute_command_and_grants_session_channels(render_testdata, file, enabled):
+    _, resources = job_resources(render_testdata, file)
+    states = definition_of(resources)["States"]
+    runs = [s["Parameters"] for s in states.values() if s["Type"] == "Task"]
+    assert [p.get("EnableExecuteCommand", False) for p in runs] == [enabled] * 4
+    role = next(r["name"] for r in resources if r["name"].endswith("-task-role-policy"))
+    statements = policy_of(resources, role)["Statement"]
+    granted = [s for s in statements if s.get("Sid") == "ExecuteCommand"]
+    actions = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+               "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]  # fmt: skip
+    expected = [{"Sid": "ExecuteCommand", "Effect": "Allow", "Action": actions, "Resource": "*"}]
+    assert granted == (expected if enabled else [])
+
+
+def test_external_efs_volumes(render_testdata):
+    _, resources = job_resources(render_testdata, "efs.yml")
+    volumes = {v["name"]: v for v in one(resources, "aws:ecs/taskDefinition:TaskDefinition")[
+        "volumes"]}  # fmt: skip
+    assert volumes["shared"]["efsVolumeConfiguration"] == {
+        "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "/",
+        "transitEncryption": "ENABLED",
+        "authorizationConfig": {"accessPointId": "fsap-0123456789abcdef0", "iam": "ENABLED"},
+    }  # fmt: skip
+    # IAM authorization stays off unless asked for (Copilot's code, transformers.go).
+    assert volumes["reference"]["efsVolumeConfiguration"] == {
+        "fileSystemId": "<export shared-reference-fs>", "rootDirectory": "/datasets",
+        "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "DISABLED"},
+    }  # fmt: skip
+    assert volumes["scratch"] == {"name": "scratch"}
+    grants = [s for s in policy_of(resources, "efs-reader-task-role-policy")["Statement"]
+              if s["Sid"].startswith("GrantEFSAccess")]  # fmt: skip
+    base = "arn:aws:elasticfilesystem:us-east-1:123456789012"
+    assert grants == [
+        {"Sid": "GrantEFSAccess0", "Effect": "Allow", "Action": ["elasticfilesystem:ClientMount"],
+         "Resource": f"{base}:file-system/<export shared-reference-fs>"},
+        {"Sid": "GrantEFSAccess1", "Effect": "Allow",
+         "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+         "Resource": f"{base}:file-system/fs-0123456789abcdef0",
+         "Condition": {"StringEquals": {
+             "elasticfilesystem:AccessPointArn": f"{base}:access-point/fsap-0123456789abcdef0"}}},
+    ]  # fmt: skip
+    assert not [r for r in resources if r["type"].startswith("aws:efs/")]  # nothing managed
+
+
+def test_managed_efs_in_the_environment_and_an_access_point_per_job(render_testdata):
+    _, resources = job_resources(render_testdata, "efs-managed.yml")
+    fs = next(r for r in resources if r["type"] == "aws:efs/fileSystem:FileSystem")
+    assert fs["name"] == "dev-efs" and fs["inputs"]["encrypted"] is True
+    mounts = [r["inputs"] for r in resources if r["type"] == "aws:efs/mountTarget:MountTarget"]
+    assert [m["subnetId"] for m in mounts] == PRIVATE["scheduled-jobs:privateSubnets"]
+    group = next(r["inputs"] for r in resources if r["name"] == "dev-efs-security-group")
+    (rule,) = group["ingress"]
+    assert (rule["protocol"], rule["fromPort"], rule["toPort"]) == ("tcp", 2049, 2049)
+    tasks_group = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
+        "NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"]  # fmt: skip
+    assert rule["securityGroups"] == tasks_group  # the jobs' tasks, and only them
+    point = one(resources, "aws:efs/accessPoint:AccessPoint")
+    crc = 1374349410  # zlib.crc32(b"efs-writer"), Copilot's uid = gid
+    assert point["posixUser"] == {"uid": crc, "gid": crc}
+    assert point["rootDirectory"] == {
+        "path": "/efs-writer",
+        "creationInfo": {"ownerUid": crc, "ownerGid": crc, "permissions": "0755"},
+    }
+    (volume,) = one(resources, "aws:ecs/taskDefinition:TaskDefinition")["volumes"]
+    config = volume["efsVolumeConfiguration"]
+    assert config["fileSystemId"] == point["fileSystemId"] == mounts[0]["fileSystemId"]
+    assert config["authorizationConfig"]["iam"] == "ENABLED"
+    assert config["authorizationConfig"]["accessPointId"].startswith("fsap-")
+    (grant,) = policy_of(resources, "efs-writer-task-role-policy")["Statement"][1:]
+    assert grant["Action"] == ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    assert grant["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"].endswith(
+        config["authorizationConfig"]["accessPointId"]
+    )
+
+
+def test_managed_efs_without_listed_subnets_is_a_clear_error(render_testdata):
+    with pytest.raises(ManifestError, match="Copilot-managed EFS .* needs the environment's "
+                       "subnets listed"):  # fmt: skip
+        render_testdata(["efs-managed.yml"], env="dev", config={})
+
+
+def test_firelens_router_and_main_container_on_awsfirelens(render_testdata):
+    _, resources = job_resources(render_testdata, "firelens.yml")
+    main, router, helper = containers_of(resources)
+    assert router["name"] == "firelens_log_router"
+    assert router["image"] == "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
+    assert router["firelensConfiguration"] == {
+        "type": "fluentbit",
+        "options": {
+            "enable-ecs-log-metadata": "false",
+            "config-file-type": "file",
+            "config-file-value": "/fluent-bit/configs/parse-json.conf",
+        },
+    }
+    assert router["logConfiguration"]["logDriver"] == "awslogs"
+    assert router["environment"][-1] == {"name": "FLB_LOG_LEVEL", "value": "debug"}
+    assert router["environment"][1]["name"] == "COPILOT_SERVICE_DISCOVERY_ENDPOINT"
+    assert router["secrets"] == [{"name": "LICENSE", "valueFrom":
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/fluent-license"}]  # fmt: skip
+    assert router["environmentFiles"][0]["type"] == "s3"
+    api_key = "arn:aws:ssm:us-east-1:123456789012:parameter/demo/dev/log-api-key"
+    assert main["logConfiguration"] == {
+        "logDriver": "awsfirelens",
+        "options": {"Name": "cloudwatch", "region": "us-east-1", "log_group_name": "/shipper/app",
+                    "auto_create_group": "true"},
+        "secretOptions": [{"name": "apikey", "valueFrom": api_key}],
+    }  # fmt: skip
+    assert helper["logConfiguration"]["logDriver"] == "awslogs"
+    reads = policy_of(resources, "shipper-execution-role-policy")["Statement"]
+    ssm = next(s for s in reads if "ssm:GetParameters" in s["Action"])
+    assert api_key in ssm["Resource"]
+    assert one(resources, "aws:cloudwatch/logGroup:LogGroup")["retentionInDays"] == 14
+
+
+def test_retention_alone_is_not_firelens(render_testdata):
+    _, resources = job_resources(render_testdata, "fully-specified.yml")
+    assert all(c["name"] != "firelens_log_router" for c in containers_of(resources))
 
 
 def test_library_use_without_the_program():
