@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import UserError, error, info, result
+from cli.output import UserError, error, info, result, warn
 
 
 def selected_jobs(project, names: list[str] | None) -> list[str]:
@@ -41,15 +41,25 @@ def validate(
     failed = 0
     for name in jobs:
         try:
-            load_manifest(project.manifest_path(name), env, app=app, root=project.root)
+            job = load_manifest(project.manifest_path(name), env, app=app, root=project.root)
         except ManifestError as exc:
             failed += 1
             for problem in exc.problems:
                 error(str(problem))
         else:
             result(f"ok  {name}" + (f" ({env})" if env else ""))
+            _warn_past_run(job, project.manifest_path(name))
     where = f" for environment {env}" if env else ""
     if failed:
         info(f"{failed} of {len(jobs)} manifest(s) have problems{where}")
         raise typer.Exit(1)
     info(f"{len(jobs)} manifest(s) valid{where}")
+
+
+def _warn_past_run(job, path) -> None:
+    """A one-time `at()` already past: a warning here, an error at deploy."""
+    from components.manifest.rules import past_one_time_run
+
+    late = past_one_time_run(job)
+    if late:
+        warn(f"{path}: on.schedule: {late} (deploy refuses it)")

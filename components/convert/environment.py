@@ -8,20 +8,39 @@ bucket the files are uploaded to.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from components.contract import ENVIRONMENT_TOKEN
 from components.convert.plan import Out, Resource, derive
+from components.convert.scheduler import group_name
 from components.convert.settings import EnvironmentSettings
 from components.convert.tags import environment_tags
+from components.manifest.model import Job
 
 GET_VPC = "aws:ec2/getVpc:getVpc"
 GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
 GET_SUBNETS = "aws:ec2/getSubnets:getSubnets"
 
 # Children are named `<env>-<role>`; these are all the roles a resource can have.
-CHILD_ROLES = ("cluster", "security-group", "artifacts", "artifacts-public-access")
+CHILD_ROLES = (
+    "cluster",
+    "security-group",
+    "artifacts",
+    "artifacts-public-access",
+    "schedule-group",
+)
+
+
+def environment_needs(jobs: Sequence[Job]) -> dict[str, bool]:
+    """The optional parts of the environment the jobs use, as `environment_plan` keywords."""
+    return {
+        "needs_artifacts_bucket": any(
+            job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
+        ),
+        "needs_schedule_group": any(job.uses_scheduler for job in jobs),
+    }
 
 
 def environment_resource_names(env: str) -> set[str]:
@@ -37,10 +56,15 @@ class EnvironmentPlan:
     private_subnets: Any
     security_groups: Any
     artifacts_bucket: Any  # None when no job has an env file
+    schedule_group: Any = None  # None when no job uses EventBridge Scheduler
 
 
 def environment_plan(
-    name: str, settings: EnvironmentSettings, *, needs_artifacts_bucket: bool = False
+    name: str,
+    settings: EnvironmentSettings,
+    *,
+    needs_artifacts_bucket: bool = False,
+    needs_schedule_group: bool = False,
 ) -> EnvironmentPlan:
     tags = environment_tags(settings.app, settings.env, settings.tags)
     resources = [Resource(ENVIRONMENT_TOKEN, name, {})]
@@ -135,8 +159,19 @@ def environment_plan(
         )
         artifacts_bucket = Out(bucket, "bucket")
 
+    schedule_group = None
+    if needs_schedule_group:
+        # Schedules cannot be tagged; their group can, and names the environment.
+        group = add(
+            "schedule-group",
+            "aws:scheduler/scheduleGroup:ScheduleGroup",
+            {"name": group_name(settings.app, settings.env), "tags": tags},
+        )
+        schedule_group = Out(group, "name")
+
     return EnvironmentPlan(
         resources=resources,
+        schedule_group=schedule_group,
         cluster_arn=cluster_arn,
         public_subnets=public_subnets,
         private_subnets=list(settings.private_subnets),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
-from components.convert import arns, naming, policies
+from components.convert import arns, naming, policies, scheduler
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
@@ -29,7 +29,7 @@ from components.convert.tags import resource_tags
 from components.convert.task_definition import task_definition_inputs
 from components.errors import ManifestError, Problem
 from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
-from components.manifest.rules import build_paths
+from components.manifest.rules import build_paths, past_one_time_run
 
 # Images kept in a job's repository; older ones expire (task definitions pin digests, so only
 # revisions this far back become unrunnable).
@@ -61,6 +61,7 @@ class JobContext:
     root: Path = Path(".")  # build paths and env files are relative to it
     artifacts_bucket: Any = None  # receives env files
     imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
+    schedule_group: Any = None  # Scheduler's group for jobs that need it (None: "default")
 
 
 @dataclass(frozen=True)
@@ -327,12 +328,34 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         depends_on=("state-machine-role-policy",),
     )  # fmt: skip
 
+    trigger = _trigger(b, job, who, state_machine, tags)
+
+    outputs = {
+        "state_machine_arn": Out(state_machine, "arn"),
+        **trigger,
+        "log_group_name": Out(log_group, "name"),
+        "task_definition_arn": Out(task_definition, "arn"),
+        "task_role_arn": Out(task_role, "arn"),
+        "execution_role_arn": Out(execution_role, "arn"),
+    }
+    if repository is not None:
+        outputs["repository_url"] = Out(repository, "repositoryUrl")
+    return JobPlan(b.resources, outputs)
+
+
+def _trigger(b: _Builder, job: Job, who: str, state_machine: str, tags: dict) -> dict:
+    """What starts the job on schedule: Copilot's EventBridge rule, or an EventBridge
+    Scheduler schedule for a job that needs one (components/convert/scheduler.py). Returns the
+    component's output naming it."""
+    ctx = b.ctx
+    if job.uses_scheduler:
+        return _schedule(b, job, who, state_machine)
     expression = job.schedule_expression
     rule = b.add(
         "rule",
         "aws:cloudwatch/eventRule:EventRule",
         {
-            "name": naming.rule_name(app, env, job.name),
+            "name": naming.rule_name(ctx.app, ctx.env, job.name),
             "description": f"Starts {who}: {job.on.schedule}",
             "scheduleExpression": expression or DISABLED_SCHEDULE_EXPRESSION,
             # `schedule: none` keeps a disabled rule rather than none: see docs/component.md.
@@ -355,18 +378,40 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
          "roleArn": Out(rule_role, "arn")},
         depends_on=("rule-role-policy",),
     )  # fmt: skip
+    return {"rule_name": Out(rule, "name")}
 
-    outputs = {
-        "state_machine_arn": Out(state_machine, "arn"),
-        "rule_name": Out(rule, "name"),
-        "log_group_name": Out(log_group, "name"),
-        "task_definition_arn": Out(task_definition, "arn"),
-        "task_role_arn": Out(task_role, "arn"),
-        "execution_role_arn": Out(execution_role, "arn"),
-    }
-    if repository is not None:
-        outputs["repository_url"] = Out(repository, "repositoryUrl")
-    return JobPlan(b.resources, outputs)
+
+def _schedule(b: _Builder, job: Job, who: str, state_machine: str) -> dict:
+    ctx = b.ctx
+    past = past_one_time_run(job)
+    if past:
+        raise ManifestError(
+            [Problem(f"{past}; set a future time or schedule: none", path="on.schedule",
+                     file=manifest_file(job.name))]
+        )  # fmt: skip
+    role = b.role(
+        "schedule-role",
+        description=f"Lets the schedule of {who} start it",
+        service="scheduler.amazonaws.com",
+        tags=resource_tags(ctx.app, ctx.env, job.name, ctx.tags),
+        policy=derive(lambda arn: _json(policies.rule_role_policy(arn)),
+                      arn=Out(state_machine, "arn")),
+    )  # fmt: skip
+    schedule = b.add(
+        "schedule",
+        "aws:scheduler/schedule:Schedule",
+        scheduler.schedule_inputs(
+            job,
+            name=naming.rule_name(ctx.app, ctx.env, job.name),
+            group=ctx.schedule_group or scheduler.DEFAULT_GROUP,
+            state_machine_arn=Out(state_machine, "arn"),
+            role_arn=Out(role, "arn"),
+            description=f"Starts {who}: {job.on.schedule}",
+        ),
+        # Scheduler checks that it may assume the role when the schedule is created.
+        depends_on=("schedule-role-policy",),
+    )
+    return {"schedule_name": Out(schedule, "name")}
 
 
 def _images(b: _Builder, job: Job, tags: dict, partition: str):

@@ -490,10 +490,40 @@ class Sidecar(Model):
         return self.essential is not False
 
 
+def _zone(value: str) -> str:
+    from components.manifest.zones import check_zone
+
+    return check_zone(value)
+
+
+MIN_WINDOW_MINUTES, MAX_WINDOW_MINUTES = 1, 1440  # Scheduler's MaximumWindowInMinutes
+
+
+def _window(value: str) -> str:
+    ns = parse_go_duration(value)
+    minute = 60 * NS_PER_SECOND
+    if ns % minute or not MIN_WINDOW_MINUTES <= ns // minute <= MAX_WINDOW_MINUTES:
+        raise ValueError(f"{value!r} must be whole minutes from 1m to 24h (e.g. 15m, 2h)")
+    return value
+
+
 class On(Model):
     schedule: NonEmptyStr = Field(
         description='When to run: a 5-field cron ("0 9 * * 1-5"), @hourly/@daily/@weekly/'
-        '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, or "none".'
+        '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, '
+        'at(yyyy-mm-ddThh:mm:ss) for one run, or "none". A "CRON_TZ=<zone> " prefix sets the '
+        "time zone."
+    )
+    # Additions (not Copilot keys): they move the job to EventBridge Scheduler.
+    timezone: Annotated[Text, AfterValidator(_zone)] | None = Field(
+        None,
+        description="Addition: the IANA time zone the schedule runs in (e.g. Europe/London; "
+        "daylight saving handled by AWS). Default UTC.",
+    )
+    window: Annotated[Duration, AfterValidator(_window)] | None = Field(
+        None,
+        description="Addition: a flexible time window, 1m to 24h: each run starts at some "
+        "moment within this long after the scheduled time. Default off.",
     )
 
 
@@ -647,6 +677,27 @@ class JobConfig(Model):
         from components.manifest.schedule import to_aws_schedule
 
         return to_aws_schedule(self.on.schedule)
+
+    @property
+    def schedule_timezone(self) -> str | None:
+        """The zone the schedule runs in: `on.timezone`, else a `CRON_TZ=` prefix; None = UTC."""
+        from components.manifest.schedule import split_zone
+
+        return self.on.timezone or split_zone(self.on.schedule)[0]
+
+    @property
+    def window_minutes(self) -> int | None:
+        if self.on.window is None:
+            return None
+        return parse_go_duration(self.on.window) // (60 * NS_PER_SECOND)
+
+    @property
+    def uses_scheduler(self) -> bool:
+        """True when the job needs EventBridge Scheduler (a time zone, a flexible window or a
+        one-time `at()`); other jobs keep Copilot's EventBridge rule (docs/component.md)."""
+        if self.schedule_timezone is not None or self.on.window is not None:
+            return True
+        return (self.schedule_expression or "").startswith("at(")
 
     @property
     def platform_or_default(self) -> PlatformArgs:

@@ -225,6 +225,28 @@ def _schedule(job: Job) -> Iterator[Found]:
     except ManifestError as exc:
         for problem in exc.problems:
             yield ("on", "schedule"), problem.message
+        return
+    from components.manifest.schedule import split_zone
+
+    prefixed = split_zone(job.on.schedule)[0]
+    if prefixed and job.on.timezone and prefixed != job.on.timezone:
+        yield (
+            ("on", "timezone"),
+            f"{job.on.timezone!r} differs from the schedule's CRON_TZ={prefixed}; keep one",
+        )
+
+
+def past_one_time_run(job: Job, now=None) -> str | None:
+    """A warning when the job's `at()` run is not in the future (`now`: aware, default now).
+    `validate` prints it; a deploy refuses the job (AWS would never run it)."""
+    from datetime import datetime, timezone
+
+    from components.manifest.schedule import at_time
+
+    when = at_time(job.schedule_expression, job.schedule_timezone)
+    if when is None or when > (now or datetime.now(timezone.utc)):
+        return None
+    return f"{job.on.schedule!r} is in the past ({when.isoformat()}): it will never run"
 
 
 def _files_exist(job: Job, root: Path) -> Iterator[Found]:

@@ -28,6 +28,8 @@ class Environment(pulumi.ComponentResource):
     """Security groups every task gets first."""
     artifacts_bucket: pulumi.Output[str] | None
     """Bucket for env files, when `needs_artifacts_bucket` was set."""
+    schedule_group: pulumi.Output[str] | None
+    """EventBridge Scheduler group of the environment, when `needs_schedule_group` was set."""
 
     def __init__(
         self,
@@ -35,11 +37,17 @@ class Environment(pulumi.ComponentResource):
         settings: EnvironmentSettings,
         *,
         needs_artifacts_bucket: bool = False,
+        needs_schedule_group: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(ENVIRONMENT_TOKEN, name, None, opts)
         self.settings = settings
-        plan = environment_plan(name, settings, needs_artifacts_bucket=needs_artifacts_bucket)
+        plan = environment_plan(
+            name,
+            settings,
+            needs_artifacts_bucket=needs_artifacts_bucket,
+            needs_schedule_group=needs_schedule_group,
+        )
         wiring = Wiring({name: self})
         wiring.register(plan.resources)
 
@@ -53,6 +61,7 @@ class Environment(pulumi.ComponentResource):
         self.artifacts_bucket = (
             None if plan.artifacts_bucket is None else output(plan.artifacts_bucket)
         )
+        self.schedule_group = None if plan.schedule_group is None else output(plan.schedule_group)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,

@@ -37,6 +37,8 @@ _CLASSES = {
     ),
     "aws:s3/bucketObjectv2:BucketObjectv2": ("pulumi_aws.s3", "BucketObjectv2"),
     "aws:sfn/stateMachine:StateMachine": ("pulumi_aws.sfn", "StateMachine"),
+    "aws:scheduler/schedule:Schedule": ("pulumi_aws.scheduler", "Schedule"),
+    "aws:scheduler/scheduleGroup:ScheduleGroup": ("pulumi_aws.scheduler", "ScheduleGroup"),
     "docker:index/image:Image": ("pulumi_docker", "Image"),
 }
 _LOOKUPS = {

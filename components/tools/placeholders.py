@@ -80,6 +80,13 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
         return {"arn": arn.format("states", f"stateMachine:{given}"), "name": given}
     if type_ == "aws:cloudwatch/eventRule:EventRule":
         return {"arn": arn.format("events", f"rule/{given}"), "name": given}
+    if type_ == "aws:scheduler/scheduleGroup:ScheduleGroup":
+        return {"arn": arn.format("scheduler", f"schedule-group/{given}"), "name": given,
+                "id": given}  # fmt: skip
+    if type_ == "aws:scheduler/schedule:Schedule":
+        group = inputs.get("groupName") or "default"
+        return {"arn": arn.format("scheduler", f"schedule/{group}/{given}"), "name": given,
+                "id": f"{group}/{given}"}  # fmt: skip
     if type_ == "aws:ec2/securityGroup:SecurityGroup":
         return {"id": f"sg-{_digest(name)[:17]}", "arn": arn.format("ec2", "security-group/x")}
     if type_ == "aws:s3/bucket:Bucket":

@@ -28,6 +28,8 @@ CASES = [
     pytest.param("env-overrides.yml", "dev", id="env-overrides-dev"),
     pytest.param("env-overrides.yml", "prod", id="env-overrides-prod"),
     pytest.param("private-placement.yml", "dev", id="private-placement"),
+    pytest.param("beyond-copilot.yml", "dev", id="beyond-copilot-dev"),
+    pytest.param("beyond-copilot.yml", "prod", id="beyond-copilot-prod"),
 ]
 
 

@@ -21,6 +21,7 @@ TESTDATA_FILES = [
     "none-schedule.yml",
     "env-overrides.yml",
     "private-placement.yml",
+    "beyond-copilot.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -28,6 +29,7 @@ UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "docker:index/image:Image",
     "scheduled-jobs:index:ScheduledJob",
@@ -103,7 +105,10 @@ def test_names_follow_the_naming_contract(render_testdata, file):
     stem = f"demo-dev-{job}"
     assert one(resources, "aws:ecs/taskDefinition:TaskDefinition")["family"] == stem
     assert one(resources, "aws:sfn/stateMachine:StateMachine")["name"] == stem
-    assert one(resources, "aws:cloudwatch/eventRule:EventRule")["name"] == stem
+    triggers = [r["inputs"]["name"] for r in resources
+                if r["type"] in ("aws:cloudwatch/eventRule:EventRule",
+                                 "aws:scheduler/schedule:Schedule")]  # fmt: skip
+    assert triggers == [stem]
     assert one(resources, "aws:cloudwatch/logGroup:LogGroup")["name"] == f"/copilot/{stem}"
     assert containers_of(resources)[0]["name"] == job
 
@@ -367,6 +372,65 @@ def test_env_overrides(render_testdata, env, cpu, memory, retries, timeout, sche
     assert env_vars["COPILOT_ENVIRONMENT_NAME"] == env
 
 
+@pytest.mark.parametrize(
+    "env, expression, zone, window, after_completion",
+    [
+        pytest.param("dev", "cron(0 9 ? * 2-6 *)", "Europe/London", 15, None,
+                     id="dev-cron-in-zone"),
+        pytest.param("prod", "at(2099-01-04T06:30:00)", "America/New_York", 120, "NONE",
+                     id="prod-one-time"),
+    ],
+)  # fmt: skip
+def test_scheduler_for_a_job_with_a_zone(render_testdata, env, expression, zone, window,
+                                         after_completion):  # fmt: skip
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    kinds = {r["type"] for r in resources}
+    # No rule: the schedule replaces it (a Copilot manifest without the keys keeps its rule).
+    assert "aws:cloudwatch/eventRule:EventRule" not in kinds
+    assert "aws:cloudwatch/eventTarget:EventTarget" not in kinds
+    schedule = one(resources, "aws:scheduler/schedule:Schedule")
+    assert schedule["scheduleExpression"] == expression
+    assert schedule["scheduleExpressionTimezone"] == zone
+    assert schedule["flexibleTimeWindow"] == {"mode": "FLEXIBLE", "maximumWindowInMinutes": window}
+    assert schedule.get("actionAfterCompletion") == after_completion
+    assert schedule["groupName"] == f"demo-{env}"
+    assert schedule["target"]["arn"].endswith(f":stateMachine:demo-{env}-beyond")
+    assert json.loads(schedule["target"]["input"])["scheduled"]["time"] == (
+        "<aws.scheduler.scheduled-time>"
+    )
+    group = one(resources, "aws:scheduler/scheduleGroup:ScheduleGroup")
+    assert group["name"] == f"demo-{env}" and group["tags"]["copilot-environment"] == env
+    trust = json.loads(next(r for r in resources if r["name"] == "beyond-schedule-role")[
+        "inputs"]["assumeRolePolicy"])  # fmt: skip
+    assert trust["Statement"][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert policy_of(resources, "beyond-schedule-role-policy")["Statement"] == [
+        {"Sid": "StartJob", "Effect": "Allow", "Action": "states:StartExecution",
+         "Resource": f"arn:aws:states:us-east-1:123456789012:stateMachine:demo-{env}-beyond"}
+    ]  # fmt: skip
+
+
+def test_copilot_manifests_need_no_schedule_group(render_testdata):
+    resources = render_testdata(["minimal.yml", "fully-specified.yml"])
+    assert not [r for r in resources if r["type"].startswith("aws:scheduler")]
+
+
+def test_a_one_time_run_in_the_past_is_refused_at_deploy(render_testdata, tmp_path):
+    from components.manifest.load import load_manifest_text
+    from components.manifest.rules import past_one_time_run
+
+    text = (TESTDATA / "beyond-copilot.yml").read_text().replace("2099", "2001")
+    job = load_manifest_text(text, "prod")  # validate loads it (and warns)
+    assert "is in the past" in past_one_time_run(job)
+    path = tmp_path / "past.yml"
+    path.write_text(text)
+    from components.resources import program
+    from components.tools.mocked import render
+
+    with pytest.raises(ManifestError, match="on.schedule: .* is in the past"):
+        render(lambda: program.run(tmp_path, manifests={"beyond": path}), project="p",
+               stack="prod", config={}, region="us-east-1")  # fmt: skip
+
+
 def test_private_placement_uses_private_subnets(render_testdata):
     _, resources = job_resources(render_testdata, "private-placement.yml")
     network = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
@@ -459,6 +523,39 @@ def aws_payloads(resources):
                     "Tags": _tags(i.get("tags")),
                 },
             )
+        elif kind == "aws:scheduler/scheduleGroup:ScheduleGroup":
+            yield (
+                "scheduler",
+                "CreateScheduleGroup",
+                {"Name": i["name"], "Tags": _tags(i.get("tags"))},
+            )
+        elif kind == "aws:scheduler/schedule:Schedule":
+            window = i["flexibleTimeWindow"]
+            target = i["target"]
+            retry = target["retryPolicy"]
+            payload = {
+                "Name": i["name"],
+                "GroupName": i["groupName"],
+                "Description": i["description"],
+                "ScheduleExpression": i["scheduleExpression"],
+                "ScheduleExpressionTimezone": i["scheduleExpressionTimezone"],
+                "State": i["state"],
+                "FlexibleTimeWindow": {"Mode": window["mode"]}
+                | ({"MaximumWindowInMinutes": window["maximumWindowInMinutes"]}
+                   if "maximumWindowInMinutes" in window else {}),
+                "Target": {
+                    "Arn": target["arn"],
+                    "RoleArn": target["roleArn"],
+                    "Input": target["input"],
+                    "RetryPolicy": {
+                        "MaximumEventAgeInSeconds": retry["maximumEventAgeInSeconds"],
+                        "MaximumRetryAttempts": retry["maximumRetryAttempts"],
+                    },
+                },
+            }  # fmt: skip
+            if "actionAfterCompletion" in i:
+                payload["ActionAfterCompletion"] = i["actionAfterCompletion"]
+            yield "scheduler", "CreateSchedule", payload
         elif kind == "aws:cloudwatch/eventTarget:EventTarget":
             yield (
                 "events",
