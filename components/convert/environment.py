@@ -30,6 +30,7 @@ CHILD_ROLES = (
     "artifacts",
     "artifacts-public-access",
     "schedule-group",
+    "capacity-providers",
 )
 
 
@@ -40,6 +41,7 @@ def environment_needs(jobs: Sequence[Job]) -> dict[str, bool]:
             job.env_file or any(s.env_file for s in job.sidecars.values()) for job in jobs
         ),
         "needs_schedule_group": any(job.uses_scheduler for job in jobs),
+        "needs_spot": any(job.capacity == "spot" for job in jobs),
     }
 
 
@@ -65,6 +67,7 @@ def environment_plan(
     *,
     needs_artifacts_bucket: bool = False,
     needs_schedule_group: bool = False,
+    needs_spot: bool = False,
 ) -> EnvironmentPlan:
     tags = environment_tags(settings.app, settings.env, settings.tags)
     resources = [Resource(ENVIRONMENT_TOKEN, name, {})]
@@ -87,6 +90,20 @@ def environment_plan(
             },
         )
         cluster_arn = Out(cluster, "arn")
+        if needs_spot:
+            # `capacity: spot` jobs name FARGATE_SPOT in RunTask, which only works for a
+            # provider associated with the cluster; FARGATE stays the default for the others.
+            add(
+                "capacity-providers",
+                "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+                {
+                    "clusterName": Out(cluster, "name"),
+                    "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+                    "defaultCapacityProviderStrategies": [
+                        {"capacityProvider": "FARGATE", "weight": 1, "base": 0}
+                    ],
+                },
+            )
 
     default_vpc = None
     if settings.subnets:

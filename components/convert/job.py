@@ -269,6 +269,8 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                     cluster_name=arns.cluster_name(cluster_arn),
                     execution_role_arn=execution_role_arn,
                     task_role_arn=task_role_arn,
+                    state_machine_name=naming.state_machine_name(app, env, job.name),
+                    concurrency=job.concurrency or "allow",
                 )
             )
         )
@@ -303,6 +305,8 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 timeout_seconds=job.timeout_seconds,
                 windows=platform.is_windows,
                 partition=partition,
+                concurrency=job.concurrency or "allow",
+                capacity=job.capacity or "on-demand",
             )
         )
 

@@ -664,6 +664,19 @@ class JobConfig(Model):
     network: Network = Field(default_factory=Network)
     publish: Publish | None = None
     taskdef_overrides: list[TaskdefOverride] = Field(default_factory=list)
+    # ----- additions (not Copilot keys)
+    concurrency: Literal["allow", "forbid", "replace"] | None = Field(
+        None,
+        description="Addition: what a start does while a run is still running: allow (the "
+        "default, Copilot's behaviour), forbid (skip the new run) or replace (stop the "
+        "running one first). `jobs run --force` ignores it.",
+    )
+    capacity: Literal["on-demand", "spot"] | None = Field(
+        None,
+        description="Addition: on-demand (default) or spot: run on Fargate Spot, and again on "
+        "on-demand Fargate in the same execution when Spot has no capacity or reclaims the "
+        "task. Linux x86_64 only.",
+    )
 
     # ----- converted values the deploy side uses
 

@@ -33,7 +33,16 @@ Found = tuple[tuple, str]
 def check_job(job: Job, root: Path | None = None) -> list[Found]:
     """Every cross-field problem of `job`. `root` (the project folder) enables file checks."""
     problems: list[Found] = []
-    for check in (_size, _platform_limits, _containers, _network, _volumes, _env_files, _schedule):
+    for check in (
+        _size,
+        _platform_limits,
+        _containers,
+        _network,
+        _volumes,
+        _env_files,
+        _schedule,
+        _capacity,
+    ):
         problems.extend(check(job))
     if root is not None:
         problems.extend(_files_exist(job, root))
@@ -233,6 +242,17 @@ def _schedule(job: Job) -> Iterator[Found]:
         yield (
             ("on", "timezone"),
             f"{job.on.timezone!r} differs from the schedule's CRON_TZ={prefixed}; keep one",
+        )
+
+
+def _capacity(job: Job) -> Iterator[Found]:
+    platform = job.platform_or_default
+    if job.capacity == "spot" and (platform.is_windows or platform.is_arm):
+        kind = "Windows" if platform.is_windows else "ARM"
+        yield (
+            ("capacity",),
+            f"Fargate Spot does not run {kind} tasks (AWS offers Spot for Linux x86_64 "
+            "only); use capacity: on-demand or platform: linux/x86_64",
         )
 
 

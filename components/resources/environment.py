@@ -38,6 +38,7 @@ class Environment(pulumi.ComponentResource):
         *,
         needs_artifacts_bucket: bool = False,
         needs_schedule_group: bool = False,
+        needs_spot: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(ENVIRONMENT_TOKEN, name, None, opts)
@@ -47,6 +48,7 @@ class Environment(pulumi.ComponentResource):
             settings,
             needs_artifacts_bucket=needs_artifacts_bucket,
             needs_schedule_group=needs_schedule_group,
+            needs_spot=needs_spot,
         )
         wiring = Wiring({name: self})
         wiring.register(plan.resources)

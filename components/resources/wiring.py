@@ -26,6 +26,10 @@ _CLASSES = {
     "aws:ecr/repository:Repository": ("pulumi_aws.ecr", "Repository"),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("pulumi_aws.ecr", "LifecyclePolicy"),
     "aws:ecs/cluster:Cluster": ("pulumi_aws.ecs", "Cluster"),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": (
+        "pulumi_aws.ecs",
+        "ClusterCapacityProviders",
+    ),
     "aws:ecs/taskDefinition:TaskDefinition": ("pulumi_aws.ecs", "TaskDefinition"),
     "aws:ec2/securityGroup:SecurityGroup": ("pulumi_aws.ec2", "SecurityGroup"),
     "aws:iam/role:Role": ("pulumi_aws.iam", "Role"),

@@ -106,3 +106,47 @@ def test_a_one_time_run_in_the_past_warns_at_validate():
     assert past_one_time_run(job, before) is None
     assert "is in the past (2030-06-01T09:00:00+01:00)" in past_one_time_run(job, after)
     assert past_one_time_run(load("@daily")) is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "concurrency", "capacity"),
+    [
+        pytest.param("", None, None, id="copilot-defaults"),
+        pytest.param("concurrency: forbid\n", "forbid", None, id="forbid"),
+        pytest.param("concurrency: replace\ncapacity: spot\n", "replace", "spot", id="both"),
+        pytest.param("capacity: spot\nplatform: linux/amd64\n", None, "spot", id="spot-x86"),
+    ],
+)
+def test_concurrency_and_capacity(extra, concurrency, capacity):
+    job = load(extra=extra)
+    assert (job.concurrency, job.capacity) == (concurrency, capacity)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param("concurrency: skip\n", "m.yml:7: concurrency: 'skip' is not allowed",
+                     id="unknown-concurrency"),
+        pytest.param("capacity: cheap\n", "m.yml:7: capacity: 'cheap' is not allowed",
+                     id="unknown-capacity"),
+        pytest.param("capacity: spot\nplatform: linux/arm64\n",
+                     "m.yml:7: capacity: Fargate Spot does not run ARM tasks", id="spot-arm"),
+        pytest.param("capacity: spot\nplatform: windows/x86_64\ncpu: 1024\nmemory: 2048\n",
+                     "capacity: Fargate Spot does not run Windows tasks", id="spot-windows"),
+    ],
+)  # fmt: skip
+def test_concurrency_and_capacity_errors(extra, message):
+    with pytest.raises(ManifestError) as caught:
+        load(extra=extra)
+    assert message in str(caught.value)
+
+
+def test_concurrency_and_capacity_per_environment():
+    extra = (
+        "concurrency: forbid\nenvironments:\n  prod:\n    concurrency: replace\n"
+        "    capacity: spot\n"
+    )
+    dev = load(extra=extra, env="dev")
+    assert (dev.concurrency, dev.capacity) == ("forbid", None)
+    prod = load(extra=extra, env="prod")
+    assert (prod.concurrency, prod.capacity) == ("replace", "spot")

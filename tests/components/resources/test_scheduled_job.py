@@ -29,6 +29,7 @@ UNTAGGABLE = {
     "aws:iam/rolePolicy:RolePolicy",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "docker:index/image:Image",
@@ -523,6 +524,20 @@ def aws_payloads(resources):
                     "Tags": _tags(i.get("tags")),
                 },
             )
+        elif kind == "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
+            yield (
+                "ecs",
+                "PutClusterCapacityProviders",
+                {
+                    "cluster": i["clusterName"],
+                    "capacityProviders": i["capacityProviders"],
+                    "defaultCapacityProviderStrategy": [
+                        {"capacityProvider": d["capacityProvider"], "weight": d["weight"],
+                         "base": d["base"]}
+                        for d in i["defaultCapacityProviderStrategies"]
+                    ],
+                },
+            )  # fmt: skip
         elif kind == "aws:scheduler/scheduleGroup:ScheduleGroup":
             yield (
                 "scheduler",
@@ -787,3 +802,25 @@ def test_deny_default_security_groups(tmp_path, deny_default, expected):
         "NetworkConfiguration"
     ]["AwsvpcConfiguration"]
     assert network["SecurityGroups"] == expected
+
+
+@pytest.mark.parametrize(
+    "env, concurrency, spot",
+    [pytest.param("dev", "forbid", True, id="dev-forbid-spot"),
+     pytest.param("prod", "replace", False, id="prod-replace-on-demand")],
+)  # fmt: skip
+def test_concurrency_and_capacity_reach_the_state_machine(render_testdata, env, concurrency, spot):
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    states = definition_of(resources)["States"]
+    assert ("Skipped: previous run still running" in states) is (concurrency == "forbid")
+    assert ("Run Fargate Spot Task" in states) is spot
+    sids = {s["Sid"] for s in policy_of(resources, "beyond-state-machine-role-policy")["Statement"]}
+    assert "ListOwnExecutions" in sids
+    assert ("StopOwnExecutions" in sids) is (concurrency == "replace")
+    kind = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+    providers = [r for r in resources if r["type"] == kind]
+    if spot:
+        assert providers[0]["inputs"]["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+        assert providers[0]["inputs"]["clusterName"] == "demo-dev"
+    else:
+        assert providers == []
