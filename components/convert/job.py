@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
-from components.convert import arns, naming, policies, scheduler
+from components.convert import alerts, arns, naming, policies, scheduler
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
@@ -62,6 +62,7 @@ class JobContext:
     artifacts_bucket: Any = None  # receives env files
     imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
     schedule_group: Any = None  # Scheduler's group for jobs that need it (None: "default")
+    alerts_topic: Any = None  # the environment's failure topic ARN (None: only alerts.topic)
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
     )  # fmt: skip
 
     trigger = _trigger(b, job, who, state_machine, tags)
+    _alerts(b, job, who, state_machine, tags, trigger)
 
     outputs = {
         "state_machine_arn": Out(state_machine, "arn"),
@@ -416,6 +418,69 @@ def _schedule(b: _Builder, job: Job, who: str, state_machine: str) -> dict:
         depends_on=("schedule-role-policy",),
     )
     return {"schedule_name": Out(schedule, "name")}
+
+
+def _alerts(b: _Builder, job: Job, who: str, state_machine: str, tags: dict, trigger: dict):
+    """The job's failure alerts (components/convert/alerts.py): a rule on its executions'
+    failures, targets on the environment's topic and `alerts.topic`, email subscriptions, and
+    an alarm on failed starts of a rule job."""
+    settings = job.alerts_or_default
+    if settings is None:
+        return
+    ctx = b.ctx
+    topics = [t for t in (ctx.alerts_topic, settings.topic) if t is not None]
+    if settings.email and ctx.alerts_topic is None:
+        raise ManifestError(
+            [Problem("needs the environment's failure topic (the Environment component's, or "
+                     "ScheduledJobArgs.alerts_topic)", path="alerts.email",
+                     file=manifest_file(job.name))]
+        )  # fmt: skip
+    if not topics:
+        return  # a library user without a topic and no alerts.topic: nothing to send to
+    partition = arns.partition_of(ctx.region)
+    rule = b.add(
+        "alerts-rule",
+        "aws:cloudwatch/eventRule:EventRule",
+        {
+            "name": alerts.rule_name(ctx.app, ctx.env, job.name),
+            "description": f"Failed runs of {who}: {', '.join(settings.on)}",
+            "eventPattern": derive(
+                lambda arn: _json(alerts.event_pattern(arn, settings)),
+                arn=Out(state_machine, "arn"),
+            ),
+            "tags": tags,
+        },
+    )
+    transformer = alerts.input_transformer(
+        job=job.name, app=ctx.app, env=ctx.env, region=ctx.region, partition=partition
+    )
+    for index, topic in enumerate(topics):
+        role = "alerts-target" if index == 0 else "alerts-target-topic"
+        b.add(role, "aws:cloudwatch/eventTarget:EventTarget",
+              {"rule": Out(rule, "name"), "targetId": role.removeprefix("alerts-"),
+               "arn": topic, "inputTransformer": transformer})  # fmt: skip
+    for index, address in enumerate(settings.email):
+        b.add(
+            f"alerts-email-{index}",
+            "aws:sns/topicSubscription:TopicSubscription",
+            {"topic": ctx.alerts_topic, "protocol": "email", "endpoint": address,
+             "filterPolicy": alerts.subscription_filter(job.name),
+             "filterPolicyScope": "MessageBody"},
+        )  # fmt: skip
+    if "rule_name" in trigger and ctx.alerts_topic is not None:
+        b.add(
+            "start-failures-alarm",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            alerts.start_failures_alarm(
+                name=f"{naming.base_name(ctx.app, ctx.env, job.name)}-start-failures",
+                description=f"EventBridge could not start {who} (its rule's target failed)",
+                namespace="AWS/Events",
+                metric="FailedInvocations",
+                dimensions={"RuleName": trigger["rule_name"]},
+                topic_arn=ctx.alerts_topic,
+                tags=tags,
+            ),
+        )
 
 
 def _images(b: _Builder, job: Job, tags: dict, partition: str):

@@ -609,6 +609,51 @@ class TaskdefOverride(Model):
         return value
 
 
+# ------------------------------------------------------------------------------ additions
+
+ALERT_EVENTS = ("failed", "timed_out", "aborted")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _topic_arn(value: str) -> str:
+    if not SNS_TOPIC_ARN.match(value):
+        raise ValueError(
+            f"{value!r} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"
+        )
+    return value
+
+
+class Alerts(Model):
+    """Addition: where a job's failed runs are reported (the environment's topic, always)."""
+
+    email: list[Annotated[Text, AfterValidator(_email)]] = Field(
+        default_factory=list,
+        description="Email addresses subscribed to this job's failures (each confirms once).",
+    )
+    topic: Annotated[Text, AfterValidator(_topic_arn)] | None = Field(
+        None, description="An existing SNS topic ARN that also receives them."
+    )
+    on: Annotated[list[Literal["failed", "timed_out", "aborted"]], Field(min_length=1)] = Field(
+        default_factory=lambda: list(ALERT_EVENTS),
+        description="Which ends of a run alert: failed, timed_out, aborted (default: all).",
+    )
+
+
+def _alerts_none(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.strip().lower() == "none":
+            return "none"
+        raise ValueError(f"{value!r} must be none or a map (email, topic, on)")
+    return value
+
+
 # ------------------------------------------------------------------------------- the job
 
 
@@ -671,6 +716,14 @@ class JobConfig(Model):
         "default, Copilot's behaviour), forbid (skip the new run) or replace (stop the "
         "running one first). `jobs run --force` ignores it.",
     )
+    alerts: Annotated[
+        either(Literal["none"], Alerts) | None,
+        BeforeValidator(_alerts_none),
+    ] = Field(
+        None,
+        description="Addition: failure alerts, on by default (to the environment's topic); "
+        "none turns them off for this job.",
+    )
     capacity: Literal["on-demand", "spot"] | None = Field(
         None,
         description="Addition: on-demand (default) or spot: run on Fargate Spot, and again on "
@@ -711,6 +764,13 @@ class JobConfig(Model):
         if self.schedule_timezone is not None or self.on.window is not None:
             return True
         return (self.schedule_expression or "").startswith("at(")
+
+    @property
+    def alerts_or_default(self) -> Alerts | None:
+        """The job's alerts; None when `alerts: none` turned them off."""
+        if self.alerts == "none":
+            return None
+        return self.alerts if isinstance(self.alerts, Alerts) else Alerts()
 
     @property
     def platform_or_default(self) -> PlatformArgs:

@@ -30,6 +30,8 @@ class Environment(pulumi.ComponentResource):
     """Bucket for env files, when `needs_artifacts_bucket` was set."""
     schedule_group: pulumi.Output[str] | None
     """EventBridge Scheduler group of the environment, when `needs_schedule_group` was set."""
+    alerts_topic: pulumi.Output[str] | None
+    """ARN of the environment's job failure topic, when `needs_alerts` was set."""
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class Environment(pulumi.ComponentResource):
         needs_artifacts_bucket: bool = False,
         needs_schedule_group: bool = False,
         needs_spot: bool = False,
+        needs_alerts: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(ENVIRONMENT_TOKEN, name, None, opts)
@@ -49,6 +52,7 @@ class Environment(pulumi.ComponentResource):
             needs_artifacts_bucket=needs_artifacts_bucket,
             needs_schedule_group=needs_schedule_group,
             needs_spot=needs_spot,
+            needs_alerts=needs_alerts,
         )
         wiring = Wiring({name: self})
         wiring.register(plan.resources)
@@ -64,6 +68,7 @@ class Environment(pulumi.ComponentResource):
             None if plan.artifacts_bucket is None else output(plan.artifacts_bucket)
         )
         self.schedule_group = None if plan.schedule_group is None else output(plan.schedule_group)
+        self.alerts_topic = None if plan.alerts_topic is None else output(plan.alerts_topic)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,

@@ -42,6 +42,7 @@ class ScheduledJobArgs:
         artifacts_bucket: pulumi.Input[str] | None = None,
         imports: Mapping[str, str] | None = None,
         schedule_group: pulumi.Input[str] | None = None,
+        alerts_topic: pulumi.Input[str] | None = None,
     ) -> None:
         """`job` is the merged manifest (`load_manifest(path, env)`); `cluster` a cluster name or
         ARN; `subnets`/`security_groups` where the task runs (the manifest's own security groups
@@ -49,7 +50,9 @@ class ScheduledJobArgs:
         paths and env files are relative to; `artifacts_bucket` receives env files; `imports` maps
         a child's role (`log-group`, ...) to the physical ID of an existing resource to adopt;
         `schedule_group` is the EventBridge Scheduler group for a job that needs Scheduler
-        (`on.timezone`, `on.window`, `at()`; default: the account's `default` group)."""
+        (`on.timezone`, `on.window`, `at()`; default: the account's `default` group);
+        `alerts_topic` the SNS topic ARN failure alerts go to (without it, only the manifest's
+        `alerts.topic`)."""
         self.job = job
         self.app = app
         self.env = env
@@ -65,6 +68,7 @@ class ScheduledJobArgs:
         self.artifacts_bucket = artifacts_bucket
         self.imports = dict(imports or {})
         self.schedule_group = schedule_group
+        self.alerts_topic = alerts_topic
 
     @classmethod
     def from_manifest(
@@ -106,6 +110,7 @@ class ScheduledJobArgs:
             root=root,
             artifacts_bucket=environment.artifacts_bucket,
             schedule_group=getattr(environment, "schedule_group", None),
+            alerts_topic=getattr(environment, "alerts_topic", None),
         )
 
 
@@ -155,6 +160,7 @@ class ScheduledJob(pulumi.ComponentResource):
                 artifacts_bucket=args.artifacts_bucket,
                 imports=args.imports,
                 schedule_group=args.schedule_group,
+                alerts_topic=args.alerts_topic,
             ),
         )
         wiring = Wiring({name: self})

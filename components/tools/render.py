@@ -78,6 +78,7 @@ def stack_plan(
                 root=root,
                 artifacts_bucket=env.artifacts_bucket,
                 schedule_group=env.schedule_group,
+                alerts_topic=env.alerts_topic,
             ),
         )
         resources += plan.resources

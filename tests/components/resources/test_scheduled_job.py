@@ -30,6 +30,8 @@ UNTAGGABLE = {
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription",
     "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "docker:index/image:Image",
@@ -52,9 +54,15 @@ def job_resources(render_testdata, file, env="dev", config=None):
 
 
 def one(resources: list[dict], kind: str) -> dict:
-    found = [r["inputs"] for r in resources if r["type"] == kind]
+    """The one resource of `kind`, leaving out the failure alerts' rule and targets (see
+    `named` for those)."""
+    found = [r["inputs"] for r in resources if r["type"] == kind and "-alerts-" not in r["name"]]
     assert len(found) == 1, f"{kind}: {len(found)} resources"
     return found[0]
+
+
+def named(resources: list[dict], name: str) -> dict:
+    return next(r["inputs"] for r in resources if r["name"] == name)
 
 
 def containers_of(resources) -> list[dict]:
@@ -108,7 +116,8 @@ def test_names_follow_the_naming_contract(render_testdata, file):
     assert one(resources, "aws:sfn/stateMachine:StateMachine")["name"] == stem
     triggers = [r["inputs"]["name"] for r in resources
                 if r["type"] in ("aws:cloudwatch/eventRule:EventRule",
-                                 "aws:scheduler/schedule:Schedule")]  # fmt: skip
+                                 "aws:scheduler/schedule:Schedule")
+                and "-alerts-" not in r["name"]]  # fmt: skip
     assert triggers == [stem]
     assert one(resources, "aws:cloudwatch/logGroup:LogGroup")["name"] == f"/copilot/{stem}"
     assert containers_of(resources)[0]["name"] == job
@@ -385,10 +394,8 @@ def test_env_overrides(render_testdata, env, cpu, memory, retries, timeout, sche
 def test_scheduler_for_a_job_with_a_zone(render_testdata, env, expression, zone, window,
                                          after_completion):  # fmt: skip
     resources = render_testdata(["beyond-copilot.yml"], env=env)
-    kinds = {r["type"] for r in resources}
     # No rule: the schedule replaces it (a Copilot manifest without the keys keeps its rule).
-    assert "aws:cloudwatch/eventRule:EventRule" not in kinds
-    assert "aws:cloudwatch/eventTarget:EventTarget" not in kinds
+    assert not [r for r in resources if r["name"] in ("beyond-rule", "beyond-rule-target")]
     schedule = one(resources, "aws:scheduler/schedule:Schedule")
     assert schedule["scheduleExpression"] == expression
     assert schedule["scheduleExpressionTimezone"] == zone
@@ -513,17 +520,14 @@ def aws_payloads(resources):
                 },
             )
         elif kind == "aws:cloudwatch/eventRule:EventRule":
-            yield (
-                "events",
-                "PutRule",
-                {
-                    "Name": i["name"],
-                    "ScheduleExpression": i["scheduleExpression"],
-                    "State": i["state"],
-                    "Description": i["description"],
-                    "Tags": _tags(i.get("tags")),
-                },
-            )
+            rule = {"Name": i["name"], "Description": i["description"],
+                    "Tags": _tags(i.get("tags"))}  # fmt: skip
+            if "eventPattern" in i:
+                json.loads(i["eventPattern"])
+                rule["EventPattern"] = i["eventPattern"]
+            else:
+                rule |= {"ScheduleExpression": i["scheduleExpression"], "State": i["state"]}
+            yield "events", "PutRule", rule
         elif kind == "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
             yield (
                 "ecs",
@@ -577,7 +581,71 @@ def aws_payloads(resources):
                 "PutTargets",
                 {
                     "Rule": i["rule"],
-                    "Targets": [{"Id": i["targetId"], "Arn": i["arn"], "RoleArn": i["roleArn"]}],
+                    "Targets": [
+                        {"Id": i["targetId"], "Arn": i["arn"]}
+                        | ({"RoleArn": i["roleArn"]} if "roleArn" in i else {})
+                        | (
+                            {
+                                "InputTransformer": {
+                                    "InputPathsMap": i["inputTransformer"]["inputPaths"],
+                                    "InputTemplate": i["inputTransformer"]["inputTemplate"],
+                                }
+                            }
+                            if "inputTransformer" in i
+                            else {}
+                        )
+                    ],
+                },
+            )
+        elif kind == "aws:kms/key:Key":
+            json.loads(i["policy"])
+            yield (
+                "kms",
+                "CreateKey",
+                {"Description": i["description"], "Policy": i["policy"],
+                 "Tags": _tags(i.get("tags"), "TagKey", "TagValue")},
+            )  # fmt: skip
+            yield "kms", "EnableKeyRotation", {"KeyId": "00000000-0000-0000-0000-000000000000"}
+        elif kind == "aws:sns/topic:Topic":
+            yield (
+                "sns",
+                "CreateTopic",
+                {"Name": i["name"], "Attributes": {"KmsMasterKeyId": i["kmsMasterKeyId"]},
+                 "Tags": _tags(i.get("tags"))},
+            )  # fmt: skip
+        elif kind == "aws:sns/topicPolicy:TopicPolicy":
+            json.loads(i["policy"])
+            yield (
+                "sns",
+                "SetTopicAttributes",
+                {"TopicArn": i["arn"], "AttributeName": "Policy", "AttributeValue": i["policy"]},
+            )
+        elif kind == "aws:sns/topicSubscription:TopicSubscription":
+            yield (
+                "sns",
+                "Subscribe",
+                {"TopicArn": i["topic"], "Protocol": i["protocol"], "Endpoint": i["endpoint"],
+                 "Attributes": {"FilterPolicy": i["filterPolicy"],
+                                "FilterPolicyScope": i["filterPolicyScope"]}},
+            )  # fmt: skip
+        elif kind == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            yield (
+                "cloudwatch",
+                "PutMetricAlarm",
+                {
+                    "AlarmName": i["name"],
+                    "AlarmDescription": i["alarmDescription"],
+                    "Namespace": i["namespace"],
+                    "MetricName": i["metricName"],
+                    "Dimensions": [{"Name": k, "Value": v} for k, v in i["dimensions"].items()],
+                    "Statistic": i["statistic"],
+                    "Period": i["period"],
+                    "EvaluationPeriods": i["evaluationPeriods"],
+                    "Threshold": float(i["threshold"]),
+                    "ComparisonOperator": i["comparisonOperator"],
+                    "TreatMissingData": i["treatMissingData"],
+                    "AlarmActions": i["alarmActions"],
+                    "Tags": _tags(i.get("tags")),
                 },
             )
         elif kind == "aws:iam/role:Role":
