@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cli.output import UserError
+from components.contract import FORCE_KEY
 from components.convert.naming import OVERRIDES_KEY
 
 RUNNING_STATES = {"RUNNING", "PENDING_REDRIVE"}
@@ -55,19 +56,55 @@ def parse_command(text: str) -> list[str]:
     return words
 
 
-def execution_input(command: list[str] | None, environment: list[dict[str, str]]) -> dict:
-    """The execution input the job's state machine reads its overrides from."""
+def execution_input(
+    command: list[str] | None,
+    environment: list[dict[str, str]],
+    *,
+    size: tuple[int, int] | None = None,
+    force: bool = False,
+) -> dict:
+    """The execution input the job's state machine reads its overrides from; `size` is a
+    (cpu, memory) pair for the task; `force` skips the job's concurrency policy."""
     overrides: dict[str, Any] = {}
     if command:
         overrides["command"] = command
     if environment:
         overrides["environment"] = environment
-    return {OVERRIDES_KEY: overrides} if overrides else {}
+    if size is not None:
+        # ECS RunTask takes task-level cpu and memory as strings.
+        overrides["cpu"], overrides["memory"] = str(size[0]), str(size[1])
+    payload: dict[str, Any] = {OVERRIDES_KEY: overrides} if overrides else {}
+    if force:
+        payload[FORCE_KEY] = True
+    return payload
+
+
+def parse_size(cpu: int | None, memory: int | None) -> tuple[int, int] | None:
+    """--cpu/--memory as a Fargate (cpu, memory) pair; UserError when it is not one."""
+    from components.manifest.rules import FARGATE_SIZES, fargate_size_problem
+
+    if cpu is None and memory is None:
+        return None
+    if cpu is None or memory is None:
+        raise UserError(
+            "--cpu and --memory go together: Fargate takes a task size as a pair",
+            hint=f"For example --cpu 1024 --memory 2048; cpu units: "
+            f"{', '.join(map(str, FARGATE_SIZES))}.",
+        )
+    problem = fargate_size_problem(cpu, memory)
+    if problem:
+        raise UserError(f"--cpu {cpu} --memory {memory}: {problem}")
+    return cpu, memory
 
 
 def accepts_overrides(definition: str) -> bool:
     """Whether a state machine definition reads the overrides (Copilot's does not)."""
     return f"$.{OVERRIDES_KEY}." in definition
+
+
+def accepts_size(definition: str) -> bool:
+    """Whether a state machine definition reads task size overrides (older ones do not)."""
+    return f"$.{OVERRIDES_KEY}.cpu" in definition
 
 
 def new_execution_name(now: datetime | None = None) -> str:

@@ -49,6 +49,16 @@ def check_job(job: Job, root: Path | None = None) -> list[Found]:
     return problems
 
 
+def fargate_size_problem(cpu: int, memory: int) -> str | None:
+    """What is wrong with a (cpu, memory) task size on Fargate, or None (for `jobs run`)."""
+    allowed = FARGATE_SIZES.get(cpu)
+    if allowed is None:
+        return f"{cpu} is not a Fargate CPU size; use one of {', '.join(map(str, FARGATE_SIZES))}"
+    if memory not in allowed:
+        return f"{memory} MiB does not fit cpu {cpu} on Fargate; use {_ranges(allowed)} MiB"
+    return None
+
+
 def _size(job: Job) -> Iterator[Found]:
     allowed = FARGATE_SIZES.get(job.cpu)
     if allowed is None:
