@@ -85,7 +85,15 @@ def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str,
             "name": job.log_group,
             "consoleUrl": consolelinks.log_group(region, job.log_group),
         }
-    if job.rule:
+    if job.rule and job.rule.kind == "schedule":
+        resources["schedule"] = {
+            "name": job.rule.name,
+            "group": job.rule.group,
+            "arn": job.rule.arn,
+            "timezone": job.rule.timezone,
+            "consoleUrl": consolelinks.schedule(region, job.rule.group or "default", job.rule.name),
+        }
+    elif job.rule:
         resources["rule"] = {
             "name": job.rule.name,
             "arn": job.rule.arn,
@@ -114,7 +122,9 @@ def _human(data: dict[str, Any]) -> str:
         lines.append("  none: runs only with `jobs run`")
     if schedule["nextRuns"]:
         lines.append("  Next runs:")
-        lines.extend(f"    {local_time(when)}" for when in schedule["nextRuns"])
+        lines.extend(
+            f"    {local_time(when, schedule.get('timezone'))}" for when in schedule["nextRuns"]
+        )
     elif schedule["enabled"] and schedule["expression"].startswith("rate("):
         lines.append("  Next runs: counted from when the rule was created (rate schedule)")
     lines += ["", "Recent executions"]
@@ -141,9 +151,14 @@ def _human(data: dict[str, Any]) -> str:
         "stateMachine": ("State machine", "arn"),
         "logGroup": ("Log group", "name"),
         "rule": ("Schedule rule", "name"),
+        "schedule": ("Schedule (EventBridge Scheduler)", "name"),
         "taskDefinition": ("Task definition", "arn"),
     }
     for key, (label, field) in labels.items():
+        if key == "schedule" and key not in data["resources"]:
+            continue
+        if key == "rule" and "schedule" in data["resources"]:
+            continue
         item = data["resources"][key]
         if item is None:
             lines.append(f"  {label}: not found")
