@@ -136,11 +136,13 @@ def _human(data: dict[str, Any]) -> str:
             started = (item["startDate"] or "-").replace("T", " ").rstrip("Z")
             exit_code = "-" if item["exitCode"] is None else str(item["exitCode"])
             detail = item["name"] + (f"  {item['reason']}" if item["reason"] else "")
+            if item.get("capacity") == "spot":
+                detail += "  (Fargate Spot)"
             rows.append(
                 (
                     started,
                     format_duration(item["durationSeconds"]),
-                    item["status"],
+                    "SKIPPED" if item.get("skipped") else item["status"],
                     exit_code,
                     detail,
                 )

@@ -124,6 +124,8 @@ class TaskOutcome:
     task_arns: list[str] = field(default_factory=list)
     exit_code: int | None = None  # the main container's, of the last attempt
     reason: str | None = None  # why the task or execution failed, as AWS recorded it
+    capacity: str | None = None  # "spot" or "on-demand": where the last attempt ran
+    skipped: str | None = None  # `concurrency: forbid` skipped the run: why
 
 
 def _json(text: str | None) -> Any:
@@ -169,6 +171,8 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
                 arn = task.get("TaskArn")
                 if arn and arn not in outcome.task_arns:
                     outcome.task_arns.append(arn)
+                provider = task.get("CapacityProviderName") or task.get("capacityProviderName")
+                outcome.capacity = "spot" if provider == "FARGATE_SPOT" else "on-demand"
                 main = _main_container(task, container)
                 code = (main or {}).get("ExitCode")
                 outcome.exit_code = code if isinstance(code, int) else None
@@ -179,6 +183,12 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
             elif kind == "TaskFailed":
                 outcome.exit_code = None
                 outcome.reason = _reason(details.get("error"), details.get("cause"))
+        elif kind == "ExecutionSucceeded":
+            # `concurrency: forbid` ends a run that found another running with this output
+            # (components/convert/state_machine.py): a skip, not a run.
+            output = _json(event.get("executionSucceededEventDetails", {}).get("output"))
+            if isinstance(output, dict) and isinstance(output.get("skipped"), str):
+                outcome.skipped = f"skipped: {output['skipped']}"
         elif kind in ("ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"):
             key = {
                 "ExecutionFailed": "executionFailedEventDetails",
@@ -189,6 +199,8 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
             # Without a Catch, a failed `.sync` task's ECS task is also the execution's cause.
             task = _task_document(details)
             if task is not None and outcome.exit_code is None:
+                provider = task.get("CapacityProviderName") or task.get("capacityProviderName")
+                outcome.capacity = "spot" if provider == "FARGATE_SPOT" else "on-demand"
                 main = _main_container(task, container)
                 code = (main or {}).get("ExitCode")
                 outcome.exit_code = code if isinstance(code, int) else None

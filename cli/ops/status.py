@@ -76,7 +76,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
 
     status = item["status"]
     start, stop = item.get("startDate"), item.get("stopDate")
-    exit_code = reason = None
+    exit_code = reason = capacity = skipped = None
     task_arn = None
     if status != "RUNNING":
         sfn = aws.client("stepfunctions")
@@ -84,6 +84,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
             tail = history(sfn, item["executionArn"], newest_first=True, limit=HISTORY_TAIL)
         outcome = task_outcome(reversed(tail), job.name)
         exit_code, reason = outcome.exit_code, outcome.reason
+        capacity, skipped = outcome.capacity, outcome.skipped
         task_arn = outcome.task_arns[-1] if outcome.task_arns else None
         if exit_code is None and task_arn:
             try:
@@ -98,7 +99,9 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
         "stopDate": iso(stop),
         "durationSeconds": round((stop - start).total_seconds(), 3) if start and stop else None,
         "exitCode": exit_code,
-        "reason": reason if status != "SUCCEEDED" else None,
+        "reason": skipped or (reason if status != "SUCCEEDED" else None),
+        "skipped": skipped is not None,
+        "capacity": capacity,
         "taskArn": task_arn,
         "consoleUrl": consolelinks.execution(aws.region, item["executionArn"]),
         "logStreamUrl": _log_stream_url(aws, job, task_arn),

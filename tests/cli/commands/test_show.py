@@ -65,6 +65,8 @@ def test_show_json_project_job(project):
         "taskArn",
         "consoleUrl",
         "logStreamUrl",
+        "skipped",
+        "capacity",
     }
     resources = data["resources"]
     assert resources["stateMachine"]["arn"] == job.state_machine_arn

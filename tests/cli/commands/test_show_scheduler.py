@@ -100,3 +100,44 @@ def test_a_disabled_schedule_is_disabled(project):
     scheduled_job("cron(0 9 * * ? *)", "Europe/Paris", enabled=False)
     data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
     assert data["schedule"]["enabled"] is False and data["schedule"]["nextRuns"] == []
+
+
+def test_show_tells_a_skipped_run_from_a_failure(project, aws):
+    from components.convert.state_machine import SKIPPED_OUTPUT
+    from tests.cli.seed import moto_config
+
+    skipping = json.dumps(
+        {"StartAt": "Skip", "States": {"Skip": {"Type": "Pass", "Result": SKIPPED_OUTPUT,
+                                                "End": True}}}
+    )  # fmt: skip
+    moto_config(aws, execute=True)
+    try:
+        job = project_job(definition=skipping)
+        boto3.client("stepfunctions").start_execution(
+            stateMachineArn=job.state_machine_arn, name="nightly", input="{}"
+        )
+        data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
+        human = invoke("show", "report", "--env", "test").stdout
+    finally:
+        moto_config(aws, execute=False)
+    (execution,) = data["executions"]
+    assert execution["status"] == "SUCCEEDED" and execution["skipped"] is True
+    assert execution["reason"] == "skipped: previous run still running"
+    assert "SKIPPED" in human and "skipped: previous run still running" in human
+
+
+@pytest.mark.parametrize(
+    "provider, expected",
+    [pytest.param("FARGATE_SPOT", "spot", id="spot"),
+     pytest.param(None, "on-demand", id="launch-type"),
+     pytest.param("FARGATE", "on-demand", id="fargate-provider")],
+)  # fmt: skip
+def test_the_capacity_a_run_used_comes_from_its_task(provider, expected):
+    from cli.ops.executions import task_outcome
+
+    task = {"TaskArn": "arn:aws:ecs:us-east-1:1:task/c/abc", "LaunchType": "FARGATE",
+            "Containers": [{"Name": "report", "ExitCode": 0}]}  # fmt: skip
+    if provider:
+        task["CapacityProviderName"] = provider
+    events = [{"type": "TaskSucceeded", "taskSucceededEventDetails": {"output": json.dumps(task)}}]
+    assert task_outcome(events, "report").capacity == expected
