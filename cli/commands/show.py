@@ -32,9 +32,12 @@ def show(
 
     aws = connect(env, app)
     job = find_job(aws, name, with_rule=True)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    from cli.ops.alerts import alert_destinations
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
         history = pool.submit(recent_executions, aws, job, executions)
         task_definition = pool.submit(_task_definition, aws, job)
+        alerts = pool.submit(alert_destinations, aws, job)
         data = {
             "job": job.name,
             "app": job.app,
@@ -43,6 +46,7 @@ def show(
             "schedule": schedule_info(job.rule),
             "executions": history.result(),
             "resources": _resources(aws, job, task_definition.result()),
+            "alerts": alerts.result(),
         }
     if as_json:
         result(json.dumps(data, indent=2))
@@ -148,6 +152,13 @@ def _human(data: dict[str, Any]) -> str:
                 )
             )
         lines.extend("  " + line for line in table(rows))
+    lines += ["", "Failure alerts"]
+    alerts = data["alerts"]
+    if alerts["rule"] is None:
+        lines.append("  off (alerts: none, or deployed without alerts)")
+    else:
+        lines.extend(f"  topic {topic}" for topic in alerts["topics"])
+        lines.extend(f"  email {email}" for email in alerts["emails"])
     lines += ["", "Resources"]
     labels = {
         "stateMachine": ("State machine", "arn"),

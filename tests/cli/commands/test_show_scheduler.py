@@ -141,3 +141,35 @@ def test_the_capacity_a_run_used_comes_from_its_task(provider, expected):
         task["CapacityProviderName"] = provider
     events = [{"type": "TaskSucceeded", "taskSucceededEventDetails": {"output": json.dumps(task)}}]
     assert task_outcome(events, "report").capacity == expected
+
+
+def test_show_says_where_alerts_go(project):
+    job = project_job()
+    events, sns = boto3.client("events"), boto3.client("sns")
+    topic = sns.create_topic(Name="demo-test-job-failures")["TopicArn"]
+    pager = sns.create_topic(Name="pager")["TopicArn"]
+    for address, selected in (("oncall@example.com", "report"), ("other@example.com", "other")):
+        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=address,
+                      Attributes={"FilterPolicy": json.dumps({"job": [selected]}),
+                                  "FilterPolicyScope": "MessageBody"})  # fmt: skip
+    events.put_rule(
+        Name="demo-test-report-failures",
+        EventPattern=json.dumps(
+            {"source": ["aws.states"], "detail": {"stateMachineArn": [job.state_machine_arn]}}
+        ),
+    )
+    targets = [{"Id": "target", "Arn": topic}, {"Id": "target-topic", "Arn": pager}]
+    events.put_targets(Rule="demo-test-report-failures", Targets=targets)
+    data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
+    assert data["alerts"]["rule"] == "demo-test-report-failures"
+    assert data["alerts"]["topics"] == [topic, pager]
+    assert [e.split(" ")[0] for e in data["alerts"]["emails"]] == ["oncall@example.com"]
+    human = invoke("show", "report", "--env", "test").stdout
+    assert f"Failure alerts\n  topic {topic}\n  topic {pager}\n  email oncall@example.com" in human
+
+
+def test_show_a_copilot_job_has_no_alerts(project):
+    copilot_job()
+    data = json.loads(invoke("show", "legacy", "--env", "test", "--json").stdout)
+    assert data["alerts"] == {"rule": None, "topics": [], "emails": []}
+    assert "off (alerts: none" in invoke("show", "legacy", "--env", "test").stdout
