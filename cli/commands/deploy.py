@@ -84,6 +84,9 @@ def deploy(
     session = preflight.open_session(
         project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
     )
+    from cli.ops.capacity import check_spot_cluster
+
+    check_spot_cluster(project, env, jobs)
     image_tag = session.image_tag
     stack = session.stack
     targets: list[str] | None = None
