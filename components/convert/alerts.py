@@ -134,8 +134,9 @@ def _console(region: str, partition: str) -> str:
 def input_transformer(*, job: str, app: str, env: str, region: str, partition: str) -> dict:
     """The EventBridge target's input transformer: one JSON message per failed run.
 
-    Unquoted placeholders are inserted as JSON values (strings quoted and escaped, a missing
-    cause as null); quoted ones only where the value is an ARN or a name, which hold no quotes.
+    Unquoted placeholders are inserted as JSON values (strings quoted and escaped); quoted ones
+    only where the value is an ARN, a name or a time, which hold no quotes. Both forms are
+    EventBridge's (docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html).
     """
     paths = {
         "status": "$.detail.status",

@@ -160,7 +160,13 @@ def definition_json(spec: RunTaskSpec) -> str:
 
 def _concurrency_states(spec: RunTaskSpec) -> dict[str, dict]:
     """Check Force -> list running executions -> per other execution: mark it (forbid) or stop
-    it (replace) -> forbid: skip when any other one runs."""
+    it (replace) -> forbid: skip when any other one runs.
+
+    AWS SDK integrations take and return PascalCase names even where the service's own API is
+    camelCase (`StateMachineArn`, `Executions[].ExecutionArn`), and raise `<Service>.<Error>`
+    (`Sfn.ExecutionDoesNotExistException`): docs.aws.amazon.com/step-functions/latest/dg/
+    supported-services-awssdk.html. ListExecutions returns up to 100 running executions per
+    call, far more than a job that has a concurrency policy runs at once."""
     sdk = f"arn:{spec.partition}:states:::aws-sdk:sfn"
     force = f"$.{FORCE_KEY}"
     if spec.concurrency == "forbid":
