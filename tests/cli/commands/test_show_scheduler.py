@@ -173,3 +173,13 @@ def test_show_a_copilot_job_has_no_alerts(project):
     data = json.loads(invoke("show", "legacy", "--env", "test", "--json").stdout)
     assert data["alerts"] == {"rule": None, "topics": [], "emails": []}
     assert "off (alerts: none" in invoke("show", "legacy", "--env", "test").stdout
+
+
+def test_ls_human_prints_the_next_run_in_utc_and_the_jobs_zone(project):
+    scheduled_job("cron(0 9 * * ? *)", "Asia/Tokyo")
+    result = invoke("ls", "--env", "test")
+    assert result.exit_code == 0, result.output
+    assert " 00:00:00 (09:00 Asia/Tokyo)" in result.stdout
+    assert json.loads(invoke("ls", "--env", "test", "--json").stdout)["jobs"][0]["timezone"] == (
+        "Asia/Tokyo"
+    )
