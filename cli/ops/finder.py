@@ -139,6 +139,12 @@ def find_schedule(aws: Aws, app: str, env: str, job: str) -> Rule | None:
             )
         except scheduler.exceptions.ResourceNotFoundException:
             return None
+        except scheduler.exceptions.ClientError as exc:
+            # Credentials made for jobs Copilot deployed may lack scheduler:GetSchedule: look
+            # for the rule instead of failing.
+            if "AccessDenied" in exc.response.get("Error", {}).get("Code", ""):
+                return None
+            raise
     window = data.get("FlexibleTimeWindow") or {}
     return Rule(
         name=data["Name"],
