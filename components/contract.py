@@ -37,6 +37,8 @@ STATES_STREAM_PREFIX = "states/"
 # {"overrides": {"command": ["sh", "-c", "..."], "environment": [{"name": "K", "value": "V"}]}}.
 # Both inner keys are optional. Scheduled runs get the EventBridge event, which has no such key.
 OVERRIDES_KEY = "overrides"
+# `"force": true` in the execution input skips the concurrency check (`jobs run --force`).
+FORCE_KEY = "force"
 
 
 def log_stream(container: str, task_id: str) -> str:

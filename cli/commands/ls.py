@@ -55,6 +55,7 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         "state": "not deployed",
         "lastRun": None,
         "nextRun": None,
+        "timezone": None,
     }
     if not deployed:
         return row
@@ -66,6 +67,7 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         description=schedule["description"],
         state="enabled" if schedule["enabled"] else ("disabled" if job.rule else "no schedule"),
         nextRun=(schedule["nextRuns"] or [None])[0],
+        timezone=schedule.get("timezone"),
         lastRun={k: last[0][k] for k in ("name", "status", "startDate", "exitCode")}
         if last
         else None,
@@ -78,6 +80,18 @@ def _human(rows: list[dict[str, Any]]) -> str:
 
     def when(value: str | None) -> str:
         return value.replace("T", " ").rstrip("Z") if value else "-"
+
+    def next_run(row: dict[str, Any]) -> str:
+        """UTC, then the job's own zone when it has one: `2030-01-01 09:00 (10:00 Europe/Paris)`."""
+        value, zone_name = row["nextRun"], row.get("timezone")
+        if not value or not zone_name or zone_name == "UTC":
+            return when(value)
+        from datetime import datetime, timezone
+
+        from components.manifest.zones import zone
+
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        return f"{when(value)} ({moment.astimezone(zone(zone_name)):%H:%M} {zone_name})"
 
     lines = [("NAME", "SCHEDULE", "STATE", "LAST RUN (UTC)", "LAST STATUS", "NEXT RUN (UTC)")]
     for row in rows:
@@ -92,7 +106,7 @@ def _human(rows: list[dict[str, Any]]) -> str:
                 row["state"],
                 when(last.get("startDate")),
                 status,
-                when(row["nextRun"]),
+                next_run(row),
             )
         )
     return "\n".join(table(lines))

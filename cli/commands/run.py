@@ -37,6 +37,30 @@ def run(
             show_default=False,
         ),
     ] = None,
+    cpu: Annotated[
+        int | None,
+        typer.Option(
+            metavar="UNITS",
+            help="Task CPU for this run (with --memory), e.g. 1024.",
+            show_default=False,
+        ),
+    ] = None,
+    memory: Annotated[
+        int | None,
+        typer.Option(
+            metavar="MIB",
+            help="Task memory for this run (with --cpu), e.g. 2048.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Start even if the job's concurrency policy would skip "
+            "this run or stop a running one.",
+        ),
+    ] = False,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait for the end; exit with the job's exit code.")
     ] = False,
@@ -51,33 +75,43 @@ def run(
     from cli.ops import console as consolelinks
     from cli.ops.executions import (
         accepts_overrides,
+        accepts_size,
         execution_input,
         new_execution_name,
         parse_command,
         parse_env_vars,
+        parse_size,
     )
     from cli.ops.finder import find_job
     from cli.ops.session import aws_errors, connect
     from cli.output import UserError, result
+    from components.contract import OVERRIDES_KEY
 
     # Bad flags are reported before any AWS call.
     words = parse_command(command) if command is not None else None
     environment = parse_env_vars(env_var or [])
-    payload = execution_input(words, environment)
+    size = parse_size(cpu, memory)
+    payload = execution_input(words, environment, size=size, force=force)
 
     aws = connect(env, app)
     job = find_job(aws, name, need_state_machine=True)
     sfn = aws.client("stepfunctions")
     with aws_errors():
-        if payload:
+        if payload.get(OVERRIDES_KEY):
             definition = sfn.describe_state_machine(stateMachineArn=job.state_machine_arn)[
                 "definition"
             ]
             if not accepts_overrides(definition):
                 raise UserError(
-                    f'job "{name}" cannot take --command or --env-var: its state machine does '
-                    "not read overrides (it was deployed by Copilot or an older version)",
+                    f'job "{name}" cannot take --command, --env-var, --cpu or --memory: its '
+                    "state machine does not read overrides (it was deployed by Copilot or an "
+                    "older version)",
                     hint=f"Deploy it with `jobs deploy --env {env}`, or run it without overrides.",
+                )
+            if size is not None and not accepts_size(definition):
+                raise UserError(
+                    f'job "{name}" cannot take --cpu/--memory: its state machine predates them',
+                    hint=f"Deploy it with `jobs deploy --env {env}`, or run it without them.",
                 )
         execution_name = new_execution_name()
         started = sfn.start_execution(

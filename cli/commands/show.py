@@ -32,9 +32,12 @@ def show(
 
     aws = connect(env, app)
     job = find_job(aws, name, with_rule=True)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    from cli.ops.alerts import alert_destinations
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
         history = pool.submit(recent_executions, aws, job, executions)
         task_definition = pool.submit(_task_definition, aws, job)
+        alerts = pool.submit(alert_destinations, aws, job)
         data = {
             "job": job.name,
             "app": job.app,
@@ -43,6 +46,7 @@ def show(
             "schedule": schedule_info(job.rule),
             "executions": history.result(),
             "resources": _resources(aws, job, task_definition.result()),
+            "alerts": alerts.result(),
         }
     if as_json:
         result(json.dumps(data, indent=2))
@@ -96,7 +100,15 @@ def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str,
             "name": job.log_group,
             "consoleUrl": consolelinks.log_group(region, job.log_group),
         }
-    if job.rule:
+    if job.rule and job.rule.kind == "schedule":
+        resources["schedule"] = {
+            "name": job.rule.name,
+            "group": job.rule.group,
+            "arn": job.rule.arn,
+            "timezone": job.rule.timezone,
+            "consoleUrl": consolelinks.schedule(region, job.rule.group or "default", job.rule.name),
+        }
+    elif job.rule:
         resources["rule"] = {
             "name": job.rule.name,
             "arn": job.rule.arn,
@@ -125,7 +137,9 @@ def _human(data: dict[str, Any]) -> str:
         lines.append("  none: runs only with `jobs run`")
     if schedule["nextRuns"]:
         lines.append("  Next runs:")
-        lines.extend(f"    {local_time(when)}" for when in schedule["nextRuns"])
+        lines.extend(
+            f"    {local_time(when, schedule.get('timezone'))}" for when in schedule["nextRuns"]
+        )
     elif schedule["enabled"] and schedule["expression"].startswith("rate("):
         lines.append("  Next runs: counted from when the rule was created (rate schedule)")
     lines += ["", "Recent executions"]
@@ -137,24 +151,38 @@ def _human(data: dict[str, Any]) -> str:
             started = (item["startDate"] or "-").replace("T", " ").rstrip("Z")
             exit_code = "-" if item["exitCode"] is None else str(item["exitCode"])
             detail = item["name"] + (f"  {item['reason']}" if item["reason"] else "")
+            if item.get("capacity") == "spot":
+                detail += "  (Fargate Spot)"
             rows.append(
                 (
                     started,
                     format_duration(item["durationSeconds"]),
-                    item["status"],
+                    "SKIPPED" if item.get("skipped") else item["status"],
                     exit_code,
                     detail,
                 )
             )
         lines.extend("  " + line for line in table(rows))
+    lines += ["", "Failure alerts"]
+    alerts = data["alerts"]
+    if alerts["rule"] is None:
+        lines.append("  off (alerts: none, or deployed without alerts)")
+    else:
+        lines.extend(f"  topic {topic}" for topic in alerts["topics"])
+        lines.extend(f"  email {email}" for email in alerts["emails"])
     lines += ["", "Resources"]
     labels = {
         "stateMachine": ("State machine", "arn"),
         "logGroup": ("Log group", "name"),
         "rule": ("Schedule rule", "name"),
+        "schedule": ("Schedule (EventBridge Scheduler)", "name"),
         "taskDefinition": ("Task definition", "arn"),
     }
     for key, (label, field) in labels.items():
+        if key == "schedule" and key not in data["resources"]:
+            continue
+        if key == "rule" and "schedule" in data["resources"]:
+            continue
         item = data["resources"][key]
         if item is None:
             lines.append(f"  {label}: not found")

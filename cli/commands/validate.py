@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.options import env_option
-from cli.output import error, info, result
+from cli.output import error, info, result, warn
 
 
 def _addons(project, name: str):
@@ -43,7 +43,7 @@ def validate(
             error(str(problem))
     for name in jobs:
         try:
-            load_manifest(project.manifest_path(name), env, app=app, root=project.root)
+            job = load_manifest(project.manifest_path(name), env, app=app, root=project.root)
             addons = _addons(project, name)
         except ManifestError as exc:
             failed += 1
@@ -55,9 +55,19 @@ def validate(
                 result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
                 for line in describe(addons):
                     result(f"      {line}")
+            _warn_past_run(job, project.manifest_path(name))
     where = f" for environment {env}" if env else ""
     if failed:
         info(f"{failed} of {len(jobs) + len(project.job_problems())} manifest(s) have problems"
              f"{where}")  # fmt: skip
         raise typer.Exit(1)
     info(f"{len(jobs)} manifest(s) valid{where}")
+
+
+def _warn_past_run(job, path) -> None:
+    """A one-time `at()` already past: a warning here, an error at deploy."""
+    from components.manifest.rules import past_one_time_run
+
+    late = past_one_time_run(job)
+    if late:
+        warn(f"{path}: on.schedule: {late} (deploy refuses it)")

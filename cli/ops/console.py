@@ -48,6 +48,10 @@ def rule(region: str, name: str, event_bus: str = "default") -> str:
     return f"{_base(region)}/events/home?region={region}#/eventbus/{event_bus}/rules/{name}"
 
 
+def schedule(region: str, group: str, name: str) -> str:
+    return f"{_base(region)}/scheduler/home?region={region}#schedules/{group}/{name}"
+
+
 def task_definition(region: str, task_definition_arn: str) -> str:
     """`.../task-definition/<family>:<revision>` -> the console page of that revision."""
     family, _, revision = task_definition_arn.rsplit("/", 1)[-1].partition(":")

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cli.output import UserError
-from components.contract import OVERRIDES_KEY, parse_task_arn
+from components.contract import FORCE_KEY, OVERRIDES_KEY, parse_task_arn
 
 RUNNING_STATES = {"RUNNING", "PENDING_REDRIVE"}
 # Exit codes `jobs run --wait` uses when the container's own code is unknown.
@@ -55,19 +55,55 @@ def parse_command(text: str) -> list[str]:
     return words
 
 
-def execution_input(command: list[str] | None, environment: list[dict[str, str]]) -> dict:
-    """The execution input the job's state machine reads its overrides from."""
+def execution_input(
+    command: list[str] | None,
+    environment: list[dict[str, str]],
+    *,
+    size: tuple[int, int] | None = None,
+    force: bool = False,
+) -> dict:
+    """The execution input the job's state machine reads its overrides from; `size` is a
+    (cpu, memory) pair for the task; `force` skips the job's concurrency policy."""
     overrides: dict[str, Any] = {}
     if command:
         overrides["command"] = command
     if environment:
         overrides["environment"] = environment
-    return {OVERRIDES_KEY: overrides} if overrides else {}
+    if size is not None:
+        # ECS RunTask takes task-level cpu and memory as strings.
+        overrides["cpu"], overrides["memory"] = str(size[0]), str(size[1])
+    payload: dict[str, Any] = {OVERRIDES_KEY: overrides} if overrides else {}
+    if force:
+        payload[FORCE_KEY] = True
+    return payload
+
+
+def parse_size(cpu: int | None, memory: int | None) -> tuple[int, int] | None:
+    """--cpu/--memory as a Fargate (cpu, memory) pair; UserError when it is not one."""
+    from components.manifest.rules import FARGATE_SIZES, fargate_size_problem
+
+    if cpu is None and memory is None:
+        return None
+    if cpu is None or memory is None:
+        raise UserError(
+            "--cpu and --memory go together: Fargate takes a task size as a pair",
+            hint=f"For example --cpu 1024 --memory 2048; cpu units: "
+            f"{', '.join(map(str, FARGATE_SIZES))}.",
+        )
+    problem = fargate_size_problem(cpu, memory)
+    if problem:
+        raise UserError(f"--cpu {cpu} --memory {memory}: {problem}")
+    return cpu, memory
 
 
 def accepts_overrides(definition: str) -> bool:
     """Whether a state machine definition reads the overrides (Copilot's does not)."""
     return f"$.{OVERRIDES_KEY}." in definition
+
+
+def accepts_size(definition: str) -> bool:
+    """Whether a state machine definition reads task size overrides (older ones do not)."""
+    return f"$.{OVERRIDES_KEY}.cpu" in definition
 
 
 def new_execution_name(now: datetime | None = None) -> str:
@@ -87,6 +123,8 @@ class TaskOutcome:
     task_arns: list[str] = field(default_factory=list)
     exit_code: int | None = None  # the main container's, of the last attempt
     reason: str | None = None  # why the task or execution failed, as AWS recorded it
+    capacity: str | None = None  # "spot" or "on-demand": where the last attempt ran
+    skipped: str | None = None  # `concurrency: forbid` skipped the run: why
 
 
 def _json(text: str | None) -> Any:
@@ -132,6 +170,8 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
                 arn = task.get("TaskArn")
                 if arn and arn not in outcome.task_arns:
                     outcome.task_arns.append(arn)
+                provider = task.get("CapacityProviderName") or task.get("capacityProviderName")
+                outcome.capacity = "spot" if provider == "FARGATE_SPOT" else "on-demand"
                 main = _main_container(task, container)
                 code = (main or {}).get("ExitCode")
                 outcome.exit_code = code if isinstance(code, int) else None
@@ -142,6 +182,12 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
             elif kind == "TaskFailed":
                 outcome.exit_code = None
                 outcome.reason = _reason(details.get("error"), details.get("cause"))
+        elif kind == "ExecutionSucceeded":
+            # `concurrency: forbid` ends a run that found another running with this output
+            # (components/convert/state_machine.py): a skip, not a run.
+            output = _json(event.get("executionSucceededEventDetails", {}).get("output"))
+            if isinstance(output, dict) and isinstance(output.get("skipped"), str):
+                outcome.skipped = f"skipped: {output['skipped']}"
         elif kind in ("ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"):
             key = {
                 "ExecutionFailed": "executionFailedEventDetails",
@@ -152,6 +198,8 @@ def task_outcome(events: Iterable[dict], container: str) -> TaskOutcome:
             # Without a Catch, a failed `.sync` task's ECS task is also the execution's cause.
             task = _task_document(details)
             if task is not None and outcome.exit_code is None:
+                provider = task.get("CapacityProviderName") or task.get("capacityProviderName")
+                outcome.capacity = "spot" if provider == "FARGATE_SPOT" else "on-demand"
                 main = _main_container(task, container)
                 code = (main or {}).get("ExitCode")
                 outcome.exit_code = code if isinstance(code, int) else None

@@ -23,10 +23,17 @@ LOG_GROUP_TYPE = "logs"
 
 @dataclass
 class Rule:
+    """What starts the job: an EventBridge rule, or an EventBridge Scheduler schedule
+    (`kind="schedule"`, in `group`, evaluated in `timezone`)."""
+
     name: str
     arn: str
     expression: str | None
     enabled: bool
+    kind: str = "rule"
+    group: str | None = None
+    timezone: str | None = None
+    window_minutes: int | None = None
 
 
 @dataclass
@@ -120,9 +127,46 @@ def _rule(aws: Aws, name: str) -> Rule | None:
     )
 
 
+def find_schedule(aws: Aws, app: str, env: str, job: str) -> Rule | None:
+    """The job's EventBridge Scheduler schedule (jobs with a time zone, a window or `at()`):
+    named like the rule, in the environment's schedule group."""
+    from components.convert.scheduler import group_name
+
+    scheduler = aws.client("scheduler")
+    with aws_errors():
+        try:
+            data = scheduler.get_schedule(
+                Name=naming.rule_name(app, env, job), GroupName=group_name(app, env)
+            )
+        except scheduler.exceptions.ResourceNotFoundException:
+            return None
+        except scheduler.exceptions.ClientError as exc:
+            # Credentials made for jobs Copilot deployed may lack scheduler:GetSchedule: look
+            # for the rule instead of failing.
+            if "AccessDenied" in exc.response.get("Error", {}).get("Code", ""):
+                return None
+            raise
+    window = data.get("FlexibleTimeWindow") or {}
+    return Rule(
+        name=data["Name"],
+        arn=data["Arn"],
+        expression=data.get("ScheduleExpression"),
+        enabled=data.get("State") == "ENABLED",
+        kind="schedule",
+        group=data.get("GroupName"),
+        timezone=data.get("ScheduleExpressionTimezone") or "UTC",
+        window_minutes=window.get("MaximumWindowInMinutes") if window.get("Mode") == "FLEXIBLE"
+        else None,
+    )  # fmt: skip
+
+
 def find_rule(aws: Aws, app: str, env: str, job: str, state_machine_arn: str | None) -> Rule | None:
-    """The EventBridge rule that starts the job: this project's name, else the rule that
-    targets the state machine (how Copilot's CloudFormation-named rules are found)."""
+    """What starts the job: its Scheduler schedule, else the EventBridge rule of this project's
+    name, else the rule that targets the state machine (how Copilot's CloudFormation-named
+    rules are found)."""
+    schedule = find_schedule(aws, app, env, job)
+    if schedule is not None:
+        return schedule
     rule = _rule(aws, naming.rule_name(app, env, job))
     if rule is not None or not state_machine_arn:
         return rule

@@ -26,20 +26,30 @@ def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None
     from components.manifest.schedule import describe_schedule, next_runs
 
     if rule is None or not rule.expression:
-        return {"expression": None, "description": "no schedule", "enabled": False, "nextRuns": []}
+        return {"expression": None, "description": "no schedule", "enabled": False, "nextRuns": [],
+                "timezone": None, "trigger": None}  # fmt: skip
+    zone = getattr(rule, "timezone", None)
     runs: list[datetime] = []
     if rule.enabled:
         try:
-            runs = next_runs(rule.expression, count, after=now or datetime.now(timezone.utc))
+            runs = next_runs(
+                rule.expression, count, after=now or datetime.now(timezone.utc), zone_name=zone
+            )
         except ValueError:  # an expression we cannot read still shows, without next runs
             runs = []
     # A disabled rule's expression is not in effect (`schedule: none` keeps a placeholder).
-    description = describe_schedule(rule.expression) if rule.enabled else DISABLED
+    description = describe_schedule(rule.expression, zone) if rule.enabled else DISABLED
+    window = getattr(rule, "window_minutes", None)
+    if window and rule.enabled:
+        description += f", starting within {window} minutes"
     return {
         "expression": rule.expression,
         "description": description,
         "enabled": rule.enabled,
+        # UTC instants; `timezone` is the zone the schedule runs in (UTC for a rule).
         "nextRuns": [iso(r) for r in runs],
+        "timezone": zone or "UTC",
+        "trigger": getattr(rule, "kind", "rule"),
     }
 
 
@@ -68,7 +78,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
 
     status = item["status"]
     start, stop = item.get("startDate"), item.get("stopDate")
-    exit_code = reason = None
+    exit_code = reason = capacity = skipped = None
     task_arn = None
     if status != "RUNNING":
         sfn = aws.client("stepfunctions")
@@ -76,6 +86,7 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
             tail = history(sfn, item["executionArn"], newest_first=True, limit=HISTORY_TAIL)
         outcome = task_outcome(reversed(tail), job.name)
         exit_code, reason = outcome.exit_code, outcome.reason
+        capacity, skipped = outcome.capacity, outcome.skipped
         task_arn = outcome.task_arns[-1] if outcome.task_arns else None
         if exit_code is None and task_arn:
             try:
@@ -90,7 +101,9 @@ def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
         "stopDate": iso(stop),
         "durationSeconds": round((stop - start).total_seconds(), 3) if start and stop else None,
         "exitCode": exit_code,
-        "reason": reason if status != "SUCCEEDED" else None,
+        "reason": skipped or (reason if status != "SUCCEEDED" else None),
+        "skipped": skipped is not None,
+        "capacity": capacity,
         "taskArn": task_arn,
         "consoleUrl": consolelinks.execution(aws.region, item["executionArn"]),
         "logStreamUrl": _log_stream_url(aws, job, task_arn),
@@ -105,10 +118,22 @@ def _log_stream_url(aws: Aws, job: Job, task_arn: str | None) -> str | None:
     return consolelinks.log_stream(aws.region, job.log_group, stream)
 
 
-def local_time(value: str) -> str:
-    """`2024-05-01T09:00:00Z` -> `2024-05-01 09:00 UTC (11:00 CEST)` for people."""
+def local_time(value: str, zone_name: str | None = None) -> str:
+    """`2024-05-01T09:00:00Z` -> `2024-05-01 09:00 UTC (11:00 CEST)` for people; with the
+    job's zone first when it has one: `2024-05-01 10:00 BST Europe/London (09:00 UTC)`, then
+    the viewer's local time when it differs from both."""
     moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     local = moment.astimezone()
+    shown = [moment.utcoffset()]
+    if zone_name and zone_name != "UTC":
+        from components.manifest.zones import zone
+
+        there = moment.astimezone(zone(zone_name))
+        text = f"{there:%Y-%m-%d %H:%M %Z} {zone_name} ({moment:%H:%M} UTC"
+        shown.append(there.utcoffset())
+        if local.utcoffset() not in shown:
+            text += f", {local:%H:%M %Z} local"
+        return text + ")"
     text = f"{moment:%Y-%m-%d %H:%M} UTC"
     if local.utcoffset() != moment.utcoffset():
         same_day = local.date() == moment.date()

@@ -8,14 +8,20 @@ bucket the files are uploaded to.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from components.contract import ENVIRONMENT_TOKEN
-from components.convert import naming
+from components.convert import alerts, naming
+from components.convert.arns import partition_of
+from components.convert.efs import uses_managed_efs
 from components.convert.plan import Out, Resource, derive
+from components.convert.scheduler import group_name
 from components.convert.settings import EnvironmentSettings
 from components.convert.tags import environment_tags
+from components.manifest.model import Job
 
 GET_VPC = "aws:ec2/getVpc:getVpc"
 GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
@@ -30,8 +36,29 @@ CHILD_ROLES = (
     "efs",
     "efs-security-group",
     "efs-subnet",
+    "schedule-group",
+    "capacity-providers",
+    "caller",
+    "alerts-key",
+    "alerts-topic",
+    "alerts-topic-policy",
+    "dropped-starts-alarm",
 )
 NFS_PORT = 2049
+
+
+def environment_needs(jobs: Sequence[Job]) -> dict[str, bool]:
+    """The optional parts of the environment the jobs use, as `environment_plan` keywords."""
+    return {
+        "needs_artifacts_bucket": any(
+            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
+            for job in jobs
+        ),
+        "needs_file_system": any(uses_managed_efs(job) for job in jobs),
+        "needs_schedule_group": any(job.uses_scheduler for job in jobs),
+        "needs_spot": any(job.capacity == "spot" for job in jobs),
+        "needs_alerts": any(job.alerts_or_default is not None for job in jobs),
+    }
 
 
 def environment_resource_names(env: str) -> set[str]:
@@ -48,6 +75,8 @@ class EnvironmentPlan:
     security_groups: Any
     artifacts_bucket: Any  # None when no job has an env file
     file_system: Any = None  # the EFS file system ID, when some job has `efs: true`
+    schedule_group: Any = None  # None when no job uses EventBridge Scheduler
+    alerts_topic: Any = None  # ARN of the failure topic; None when no job has alerts
 
 
 def environment_plan(
@@ -56,6 +85,9 @@ def environment_plan(
     *,
     needs_artifacts_bucket: bool = False,
     needs_file_system: bool = False,
+    needs_schedule_group: bool = False,
+    needs_spot: bool = False,
+    needs_alerts: bool = False,
 ) -> EnvironmentPlan:
     tags = environment_tags(settings.app, settings.env, settings.tags)
     resources = [Resource(ENVIRONMENT_TOKEN, name, {})]
@@ -78,6 +110,20 @@ def environment_plan(
             },
         )
         cluster_arn = Out(cluster, "arn")
+        if needs_spot:
+            # `capacity: spot` jobs name FARGATE_SPOT in RunTask, which only works for a
+            # provider associated with the cluster; FARGATE stays the default for the others.
+            add(
+                "capacity-providers",
+                "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+                {
+                    "clusterName": Out(cluster, "name"),
+                    "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+                    "defaultCapacityProviderStrategies": [
+                        {"capacityProvider": "FARGATE", "weight": 1, "base": 0}
+                    ],
+                },
+            )
 
     default_vpc = None
     if settings.subnets:
@@ -196,13 +242,88 @@ def environment_plan(
                  "securityGroups": [Out(nfs, "id")]},
             )  # fmt: skip
         file_system = Out(fs, "id")
+    schedule_group = None
+    if needs_schedule_group:
+        # Schedules cannot be tagged; their group can, and names the environment.
+        group = add(
+            "schedule-group",
+            "aws:scheduler/scheduleGroup:ScheduleGroup",
+            {"name": group_name(settings.app, settings.env), "tags": tags},
+        )
+        schedule_group = Out(group, "name")
+
+    alerts_topic = None
+    if needs_alerts:
+        alerts_topic = _alerts(add, settings, tags, schedule_group)
 
     return EnvironmentPlan(
         file_system=file_system,
         resources=resources,
+        schedule_group=schedule_group,
+        alerts_topic=alerts_topic,
         cluster_arn=cluster_arn,
         public_subnets=public_subnets,
         private_subnets=list(settings.private_subnets),
         security_groups=security_groups,
         artifacts_bucket=artifacts_bucket,
     )
+
+
+GET_CALLER = "aws:index/getCallerIdentity:getCallerIdentity"
+
+
+def _alerts(add, settings: EnvironmentSettings, tags: dict, schedule_group: Any) -> Any:
+    """The failure topic, its key and policy (components/convert/alerts.py); its ARN."""
+    app, env, region = settings.app, settings.env, settings.region
+    partition = partition_of(region)
+    account = Out(add("caller", GET_CALLER, {}, lookup=True), "accountId")
+    key = add(
+        "alerts-key",
+        "aws:kms/key:Key",
+        {
+            "description": f"Encrypts the job failure alerts of {app}-{env}",
+            "enableKeyRotation": True,
+            "policy": derive(
+                lambda account: json.dumps(alerts.key_policy(account=account, partition=partition),
+                                           indent=2),
+                account=account,
+            ),
+            "tags": tags,
+        },
+    )  # fmt: skip
+    topic = add(
+        "alerts-topic",
+        "aws:sns/topic:Topic",
+        {"name": alerts.topic_name(app, env), "kmsMasterKeyId": Out(key, "arn"), "tags": tags},
+    )
+    topic_arn = Out(topic, "arn")
+    add(
+        "alerts-topic-policy",
+        "aws:sns/topicPolicy:TopicPolicy",
+        {
+            "arn": topic_arn,
+            "policy": derive(
+                lambda arn, account: json.dumps(
+                    alerts.topic_policy(arn, account=account, partition=partition,
+                                        region=region, app=app, env=env), indent=2),
+                arn=topic_arn,
+                account=account,
+            ),
+        },
+    )  # fmt: skip
+    if schedule_group is not None:
+        add(
+            "dropped-starts-alarm",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            alerts.start_failures_alarm(
+                name=f"{app}-{env}-scheduler-dropped-starts",
+                description=f"EventBridge Scheduler could not start a job of {app}-{env} after "
+                "its retries (see the schedule group's metrics, then `scheduled-jobs ls`)",
+                namespace="AWS/Scheduler",
+                metric="InvocationDroppedCount",
+                dimensions={"ScheduleGroup": schedule_group},
+                topic_arn=topic_arn,
+                tags=tags,
+            ),
+        )
+    return topic_arn

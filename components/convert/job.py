@@ -17,7 +17,7 @@ from typing import Any
 
 from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
 from components.convert import addons as addon_stack
-from components.convert import arns, efs, naming, policies, publish
+from components.convert import alerts, arns, efs, naming, policies, publish, scheduler
 from components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
@@ -34,7 +34,7 @@ from components.convert.task_definition import task_definition_inputs
 from components.errors import ManifestError, Problem
 from components.manifest.addons import addons_folder, read_addons
 from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
-from components.manifest.rules import build_paths
+from components.manifest.rules import build_paths, past_one_time_run
 
 # Images kept in a job's repository; older ones expire (task definitions pin digests, so only
 # revisions this far back become unrunnable).
@@ -67,6 +67,8 @@ class JobContext:
     artifacts_bucket: Any = None  # receives env files
     imports: Mapping[str, str] = field(default_factory=dict)  # child role -> physical ID
     file_system: Any = None  # the environment's EFS file system ID, for `efs: true` volumes
+    schedule_group: Any = None  # Scheduler's group for jobs that need it (None: "default")
+    alerts_topic: Any = None  # the environment's failure topic ARN (None: only alerts.topic)
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,8 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                     cluster_name=arns.cluster_name(cluster_arn),
                     execution_role_arn=execution_role_arn,
                     task_role_arn=task_role_arn,
+                    state_machine_name=naming.state_machine_name(app, env, job.name),
+                    concurrency=job.concurrency or "allow",
                 )
             )
         )
@@ -381,6 +385,8 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 windows=platform.is_windows,
                 partition=partition,
                 enable_execute_command=exec_enabled(job),
+                concurrency=job.concurrency or "allow",
+                capacity=job.capacity or "on-demand",
             )
         )
 
@@ -406,12 +412,35 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         depends_on=("state-machine-role-policy",),
     )  # fmt: skip
 
+    trigger = _trigger(b, job, who, state_machine, tags)
+    _alerts(b, job, who, state_machine, tags, trigger)
+
+    outputs = {
+        "state_machine_arn": Out(state_machine, "arn"),
+        **trigger,
+        "log_group_name": Out(log_group, "name"),
+        "task_definition_arn": Out(task_definition, "arn"),
+        "task_role_arn": Out(task_role, "arn"),
+        "execution_role_arn": Out(execution_role, "arn"),
+    }
+    if repository is not None:
+        outputs["repository_url"] = Out(repository, "repositoryUrl")
+    return JobPlan(b.resources, outputs)
+
+
+def _trigger(b: _Builder, job: Job, who: str, state_machine: str, tags: dict) -> dict:
+    """What starts the job on schedule: Copilot's EventBridge rule, or an EventBridge
+    Scheduler schedule for a job that needs one (components/convert/scheduler.py). Returns the
+    component's output naming it."""
+    ctx = b.ctx
+    if job.uses_scheduler:
+        return _schedule(b, job, who, state_machine)
     expression = job.schedule_expression
     rule = b.add(
         "rule",
         "aws:cloudwatch/eventRule:EventRule",
         {
-            "name": naming.rule_name(app, env, job.name),
+            "name": naming.rule_name(ctx.app, ctx.env, job.name),
             "description": f"Starts {who}: {job.on.schedule}",
             "scheduleExpression": expression or DISABLED_SCHEDULE_EXPRESSION,
             # `schedule: none` keeps a disabled rule rather than none: see docs/component.md.
@@ -435,18 +464,104 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
          "roleArn": Out(rule_role, "arn")},
         depends_on=("rule-role-policy",),
     )  # fmt: skip
+    return {"rule_name": Out(rule, "name")}
 
-    outputs = {
-        "state_machine_arn": Out(state_machine, "arn"),
-        "rule_name": Out(rule, "name"),
-        "log_group_name": Out(log_group, "name"),
-        "task_definition_arn": Out(task_definition, "arn"),
-        "task_role_arn": Out(task_role, "arn"),
-        "execution_role_arn": Out(execution_role, "arn"),
-    }
-    if repository is not None:
-        outputs["repository_url"] = Out(repository, "repositoryUrl")
-    return JobPlan(b.resources, outputs)
+
+def _schedule(b: _Builder, job: Job, who: str, state_machine: str) -> dict:
+    ctx = b.ctx
+    past = past_one_time_run(job)
+    if past:
+        raise ManifestError(
+            [Problem(f"{past}; set a future time or schedule: none", path="on.schedule",
+                     file=manifest_file(job.name))]
+        )  # fmt: skip
+    role = b.role(
+        "schedule-role",
+        job_name=job.name,
+        description=f"Lets the schedule of {who} start it",
+        service="scheduler.amazonaws.com",
+        tags=resource_tags(ctx.app, ctx.env, job.name, ctx.tags),
+        policy=derive(lambda arn: _json(policies.rule_role_policy(arn)),
+                      arn=Out(state_machine, "arn")),
+    )  # fmt: skip
+    schedule = b.add(
+        "schedule",
+        "aws:scheduler/schedule:Schedule",
+        scheduler.schedule_inputs(
+            job,
+            name=naming.rule_name(ctx.app, ctx.env, job.name),
+            group=ctx.schedule_group or scheduler.DEFAULT_GROUP,
+            state_machine_arn=Out(state_machine, "arn"),
+            role_arn=Out(role, "arn"),
+            description=f"Starts {who}: {job.on.schedule}",
+        ),
+        # Scheduler checks that it may assume the role when the schedule is created.
+        depends_on=("schedule-role-policy",),
+    )
+    return {"schedule_name": Out(schedule, "name")}
+
+
+def _alerts(b: _Builder, job: Job, who: str, state_machine: str, tags: dict, trigger: dict):
+    """The job's failure alerts (components/convert/alerts.py): a rule on its executions'
+    failures, targets on the environment's topic and `alerts.topic`, email subscriptions, and
+    an alarm on failed starts of a rule job."""
+    settings = job.alerts_or_default
+    if settings is None:
+        return
+    ctx = b.ctx
+    topics = [t for t in (ctx.alerts_topic, settings.topic) if t is not None]
+    if settings.email and ctx.alerts_topic is None:
+        raise ManifestError(
+            [Problem("needs the environment's failure topic (the Environment component's, or "
+                     "ScheduledJobArgs.alerts_topic)", path="alerts.email",
+                     file=manifest_file(job.name))]
+        )  # fmt: skip
+    if not topics:
+        return  # a library user without a topic and no alerts.topic: nothing to send to
+    partition = arns.partition_of(ctx.region)
+    rule = b.add(
+        "alerts-rule",
+        "aws:cloudwatch/eventRule:EventRule",
+        {
+            "name": alerts.rule_name(ctx.app, ctx.env, job.name),
+            "description": f"Failed runs of {who}: {', '.join(settings.on)}",
+            "eventPattern": derive(
+                lambda arn: _json(alerts.event_pattern(arn, settings)),
+                arn=Out(state_machine, "arn"),
+            ),
+            "tags": tags,
+        },
+    )
+    transformer = alerts.input_transformer(
+        job=job.name, app=ctx.app, env=ctx.env, region=ctx.region, partition=partition
+    )
+    for index, topic in enumerate(topics):
+        role = "alerts-target" if index == 0 else "alerts-target-topic"
+        b.add(role, "aws:cloudwatch/eventTarget:EventTarget",
+              {"rule": Out(rule, "name"), "targetId": role.removeprefix("alerts-"),
+               "arn": topic, "inputTransformer": transformer})  # fmt: skip
+    for index, address in enumerate(settings.email):
+        b.add(
+            f"alerts-email-{index}",
+            "aws:sns/topicSubscription:TopicSubscription",
+            {"topic": ctx.alerts_topic, "protocol": "email", "endpoint": address,
+             "filterPolicy": alerts.subscription_filter(job.name),
+             "filterPolicyScope": "MessageBody"},
+        )  # fmt: skip
+    if "rule_name" in trigger and ctx.alerts_topic is not None:
+        b.add(
+            "start-failures-alarm",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            alerts.start_failures_alarm(
+                name=f"{naming.base_name(ctx.app, ctx.env, job.name)}-start-failures",
+                description=f"EventBridge could not start {who} (its rule's target failed)",
+                namespace="AWS/Events",
+                metric="FailedInvocations",
+                dimensions={"RuleName": trigger["rule_name"]},
+                topic_arn=ctx.alerts_topic,
+                tags=tags,
+            ),
+        )
 
 
 def _file_systems(b: _Builder, job: Job, exports: dict, tags: dict):

@@ -182,6 +182,34 @@ class StateMachineGrants:
     cluster_name: str
     execution_role_arn: str
     task_role_arn: str
+    # The state machine's own name, for `concurrency: forbid | replace` (None: allow).
+    state_machine_name: str | None = None
+    concurrency: str = "allow"
+
+
+def concurrency_statements(g: StateMachineGrants) -> list[dict]:
+    """Listing this state machine's executions (forbid, replace) and stopping them (replace)."""
+    if g.concurrency == "allow" or not g.state_machine_name:
+        return []
+    states = f"arn:{g.partition}:states:{g.region}:{g.account}"
+    statements = [
+        {
+            "Sid": "ListOwnExecutions",
+            "Effect": "Allow",
+            "Action": "states:ListExecutions",
+            "Resource": f"{states}:stateMachine:{g.state_machine_name}",
+        }
+    ]
+    if g.concurrency == "replace":
+        statements.append(
+            {
+                "Sid": "StopOwnExecutions",
+                "Effect": "Allow",
+                "Action": "states:StopExecution",
+                "Resource": f"{states}:execution:{g.state_machine_name}:*",
+            }
+        )
+    return statements
 
 
 def state_machine_role_policy(g: StateMachineGrants) -> dict:
@@ -245,6 +273,7 @@ def state_machine_role_policy(g: StateMachineGrants) -> dict:
                 # Step Functions' log delivery APIs have no resource-level permissions.
                 "Resource": "*",
             },
+            *concurrency_statements(g),
         ],
     }
 

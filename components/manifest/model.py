@@ -734,10 +734,40 @@ class Sidecar(Model):
         return self.essential is not False
 
 
+def _zone(value: str) -> str:
+    from components.manifest.zones import check_zone
+
+    return check_zone(value)
+
+
+MIN_WINDOW_MINUTES, MAX_WINDOW_MINUTES = 1, 1440  # Scheduler's MaximumWindowInMinutes
+
+
+def _window(value: str) -> str:
+    ns = parse_go_duration(value)
+    minute = 60 * NS_PER_SECOND
+    if ns % minute or not MIN_WINDOW_MINUTES <= ns // minute <= MAX_WINDOW_MINUTES:
+        raise ValueError(f"{value!r} must be whole minutes from 1m to 24h (e.g. 15m, 2h)")
+    return value
+
+
 class On(Model):
     schedule: NonEmptyStr = Field(
         description='When to run: a 5-field cron ("0 9 * * 1-5"), @hourly/@daily/@weekly/'
-        '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, or "none".'
+        '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, '
+        'at(yyyy-mm-ddThh:mm:ss) for one run, or "none". A "CRON_TZ=<zone> " prefix sets the '
+        "time zone."
+    )
+    # Additions (not Copilot keys): they move the job to EventBridge Scheduler.
+    timezone: Annotated[Text, AfterValidator(_zone)] | None = Field(
+        None,
+        description="Addition: the IANA time zone the schedule runs in (e.g. Europe/London; "
+        "daylight saving handled by AWS). Default UTC.",
+    )
+    window: Annotated[Duration, AfterValidator(_window)] | None = Field(
+        None,
+        description="Addition: a flexible time window, 1m to 24h: each run starts at some "
+        "moment within this long after the scheduled time. Default off.",
     )
 
 
@@ -824,6 +854,51 @@ class TaskdefOverride(Model):
         return value
 
 
+# ------------------------------------------------------------------------------ additions
+
+ALERT_EVENTS = ("failed", "timed_out", "aborted")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _topic_arn(value: str) -> str:
+    if not SNS_TOPIC_ARN.match(value):
+        raise ValueError(
+            f"{value!r} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"
+        )
+    return value
+
+
+class Alerts(Model):
+    """Addition: where a job's failed runs are reported (the environment's topic, always)."""
+
+    email: list[Annotated[Text, AfterValidator(_email)]] = Field(
+        default_factory=list,
+        description="Email addresses subscribed to this job's failures (each confirms once).",
+    )
+    topic: Annotated[Text, AfterValidator(_topic_arn)] | None = Field(
+        None, description="An existing SNS topic ARN that also receives them."
+    )
+    on: Annotated[list[Literal["failed", "timed_out", "aborted"]], Field(min_length=1)] = Field(
+        default_factory=lambda: list(ALERT_EVENTS),
+        description="Which ends of a run alert: failed, timed_out, aborted (default: all).",
+    )
+
+
+def _alerts_none(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.strip().lower() == "none":
+            return "none"
+        raise ValueError(f"{value!r} must be none or a map (email, topic, on)")
+    return value
+
+
 # ------------------------------------------------------------------------------- the job
 
 
@@ -879,6 +954,27 @@ class JobConfig(Model):
     network: Network = Field(default_factory=Network)
     publish: Publish | None = None
     taskdef_overrides: list[TaskdefOverride] = Field(default_factory=list)
+    # ----- additions (not Copilot keys)
+    concurrency: Literal["allow", "forbid", "replace"] | None = Field(
+        None,
+        description="Addition: what a start does while a run is still running: allow (the "
+        "default, Copilot's behaviour), forbid (skip the new run) or replace (stop the "
+        "running one first). `jobs run --force` ignores it.",
+    )
+    alerts: Annotated[
+        either(Literal["none"], Alerts) | None,
+        BeforeValidator(_alerts_none),
+    ] = Field(
+        None,
+        description="Addition: failure alerts, on by default (to the environment's topic); "
+        "none turns them off for this job.",
+    )
+    capacity: Literal["on-demand", "spot"] | None = Field(
+        None,
+        description="Addition: on-demand (default) or spot: run on Fargate Spot, and again on "
+        "on-demand Fargate in the same execution when Spot has no capacity or reclaims the "
+        "task. Linux x86_64 only.",
+    )
 
     # ----- converted values the deploy side uses
 
@@ -892,6 +988,34 @@ class JobConfig(Model):
         from components.manifest.schedule import to_aws_schedule
 
         return to_aws_schedule(self.on.schedule)
+
+    @property
+    def schedule_timezone(self) -> str | None:
+        """The zone the schedule runs in: `on.timezone`, else a `CRON_TZ=` prefix; None = UTC."""
+        from components.manifest.schedule import split_zone
+
+        return self.on.timezone or split_zone(self.on.schedule)[0]
+
+    @property
+    def window_minutes(self) -> int | None:
+        if self.on.window is None:
+            return None
+        return parse_go_duration(self.on.window) // (60 * NS_PER_SECOND)
+
+    @property
+    def uses_scheduler(self) -> bool:
+        """True when the job needs EventBridge Scheduler (a time zone, a flexible window or a
+        one-time `at()`); other jobs keep Copilot's EventBridge rule (docs/component.md)."""
+        if self.schedule_timezone is not None or self.on.window is not None:
+            return True
+        return (self.schedule_expression or "").startswith("at(")
+
+    @property
+    def alerts_or_default(self) -> Alerts | None:
+        """The job's alerts; None when `alerts: none` turned them off."""
+        if self.alerts == "none":
+            return None
+        return self.alerts if isinstance(self.alerts, Alerts) else Alerts()
 
     @property
     def platform_or_default(self) -> PlatformArgs:

@@ -57,6 +57,16 @@ def _touches(reads: tuple[tuple, ...], unreliable: Collection[tuple]) -> bool:
     )
 
 
+def fargate_size_problem(cpu: int, memory: int) -> str | None:
+    """What is wrong with a (cpu, memory) task size on Fargate, or None (for `jobs run`)."""
+    allowed = FARGATE_SIZES.get(cpu)
+    if allowed is None:
+        return f"{cpu} is not a Fargate CPU size; use one of {', '.join(map(str, FARGATE_SIZES))}"
+    if memory not in allowed:
+        return f"{memory} MiB does not fit cpu {cpu} on Fargate; use {_ranges(allowed)} MiB"
+    return None
+
+
 def _size(job: Job) -> Iterator[Found]:
     allowed = FARGATE_SIZES.get(job.cpu)
     if allowed is None:
@@ -242,6 +252,39 @@ def _schedule(job: Job) -> Iterator[Found]:
     except ManifestError as exc:
         for problem in exc.problems:
             yield ("on", "schedule"), problem.message
+        return
+    from components.manifest.schedule import split_zone
+
+    prefixed = split_zone(job.on.schedule)[0]
+    if prefixed and job.on.timezone and prefixed != job.on.timezone:
+        yield (
+            ("on", "timezone"),
+            f"{job.on.timezone!r} differs from the schedule's CRON_TZ={prefixed}; keep one",
+        )
+
+
+def _capacity(job: Job) -> Iterator[Found]:
+    platform = job.platform_or_default
+    if job.capacity == "spot" and (platform.is_windows or platform.is_arm):
+        kind = "Windows" if platform.is_windows else "ARM"
+        yield (
+            ("capacity",),
+            f"Fargate Spot does not run {kind} tasks (AWS offers Spot for Linux x86_64 "
+            "only); use capacity: on-demand or platform: linux/x86_64",
+        )
+
+
+def past_one_time_run(job: Job, now=None) -> str | None:
+    """A warning when the job's `at()` run is not in the future (`now`: aware, default now).
+    `validate` prints it; a deploy refuses the job (AWS would never run it)."""
+    from datetime import datetime, timezone
+
+    from components.manifest.schedule import at_time
+
+    when = at_time(job.schedule_expression, job.schedule_timezone)
+    if when is None or when > (now or datetime.now(timezone.utc)):
+        return None
+    return f"{job.on.schedule!r} is in the past ({when.isoformat()}): it will never run"
 
 
 def _files_exist(job: Job, root: Path) -> Iterator[Found]:
@@ -371,6 +414,7 @@ RULES: tuple[tuple[Callable[[Job], Iterator[Found]], tuple[tuple, ...]], ...] = 
     (_volumes, (("storage",), ("sidecars",))),
     (_env_files, ()),
     (_schedule, (("on",),)),
+    (_capacity, (("capacity",), ("platform",))),
     (_task_definition_size, ()),
     (_container_count, ()),
 )

@@ -1,6 +1,6 @@
 """Copilot `on.schedule` strings to EventBridge schedule expressions, and back to words.
 
-Accepted forms (all times are UTC; `CRON_TZ=`/`TZ=` prefixes are rejected):
+Accepted forms (times are UTC unless `on.timezone` or a `CRON_TZ=<zone>` prefix names a zone):
 
 | `on.schedule`           | EventBridge expression    | Notes                              |
 |-------------------------|---------------------------|------------------------------------|
@@ -16,6 +16,8 @@ Accepted forms (all times are UTC; `CRON_TZ=`/`TZ=` prefixes are rejected):
 | `0 0 * * */2`           | `cron(0 0 ? * 1,3,5,7 *)` | day-of-week steps become a list    |
 | `rate(5 minutes)`       | unchanged                 | checked as AWS checks it           |
 | `cron(0 12 L * ? 2030)` | unchanged                 | 6-field AWS cron, checked likewise |
+| `at(2030-01-31T09:00:00)` | unchanged               | one run (EventBridge Scheduler)    |
+| `CRON_TZ=Europe/London 0 9 * * *` | `cron(0 9 * * ? *)` | in that zone (Kubernetes' form) |
 
 A 5-field cron may restrict day-of-month or day-of-week, not both: standard cron runs on
 either day, and AWS cannot express that.
@@ -24,7 +26,7 @@ either day, and AWS cannot express that.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from components.errors import ManifestError
 from components.manifest.cron import (
@@ -36,6 +38,7 @@ from components.manifest.cron import (
     parse_step,
 )
 from components.manifest.durations import parse_go_duration
+from components.manifest.zones import check_zone, zone
 
 ALLOWED = 'a cron expression, rate(), @preset or "none"'
 
@@ -57,6 +60,8 @@ STD_DAY_OF_MONTH = Field("day-of-month", 1, 31)
 STD_DAY_OF_WEEK = Field("day-of-week", 0, 6, DAY_NAMES, first=0)
 
 _RATE = re.compile(r"rate\((?P<value>\S+) (?P<unit>\S+)\)")
+_AT = re.compile(r"at\((?P<when>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
+_ZONE_PREFIXES = ("CRON_TZ=", "TZ=")
 _WRAPPED = re.compile(r"(?P<kind>rate|cron)\((?P<body>.*)\)", re.DOTALL)
 _RATE_UNITS = {"minute", "minutes", "hour", "hours", "day", "days"}
 _NS_PER_MINUTE = 60 * 1_000_000_000
@@ -86,13 +91,19 @@ def to_aws_schedule(text: str) -> str | None:
         raise ManifestError(f"is empty: use {ALLOWED}")
     if spec.lower() == "none":
         return None
-    if spec.startswith(("CRON_TZ=", "TZ=")):
-        zone = spec.split(None, 1)[0]
-        raise _invalid(
-            spec,
-            f"sets a time zone ({zone}): time zones are not supported yet; schedules run in "
-            "UTC, so remove the prefix and write the time in UTC",
-        )
+    if spec.startswith(_ZONE_PREFIXES):
+        name, rest = split_zone(spec)
+        try:
+            check_zone(name or "")
+        except ValueError as exc:
+            raise _invalid(spec, f"has a time zone prefix: {exc}") from None
+        if not rest:
+            raise _invalid(spec, "has a time zone but nothing to run on after it")
+        if rest.startswith(_ZONE_PREFIXES) or rest.lower() == "none" or rest.startswith("at("):
+            raise _invalid(spec, "needs a cron expression, rate() or @preset after the zone")
+        return to_aws_schedule(rest)
+    if spec.startswith("at("):
+        return _check_at(spec)
     wrapped = _WRAPPED.fullmatch(spec)
     if wrapped:
         check = _check_rate if wrapped["kind"] == "rate" else _check_cron
@@ -118,6 +129,39 @@ def to_aws_schedule(text: str) -> str | None:
             "(minute hour day-of-month month day-of-week)",
         )
     raise _invalid(spec, f"is not {ALLOWED}")
+
+
+def split_zone(text: str) -> tuple[str | None, str]:
+    """(`<zone>`, the rest) of `CRON_TZ=<zone> <schedule>` (or `TZ=`); (None, text) without one.
+
+    >>> split_zone("CRON_TZ=Europe/London 0 9 * * *")
+    ('Europe/London', '0 9 * * *')
+    """
+    spec = text.strip()
+    if not spec.startswith(_ZONE_PREFIXES):
+        return None, spec
+    head, _, rest = spec.partition(" ")
+    return head.split("=", 1)[1], rest.strip()
+
+
+def _check_at(spec: str) -> str:
+    match = _AT.fullmatch(spec)
+    form = "at(yyyy-mm-ddThh:mm:ss), e.g. at(2030-01-31T09:00:00)"
+    if not match:
+        raise _invalid(spec, f"is not a one-time schedule: use {form}")
+    try:
+        datetime.fromisoformat(match["when"])
+    except ValueError:
+        raise _invalid(spec, f"is not a date and time that exists: use {form}") from None
+    return spec
+
+
+def at_time(expression: str | None, zone_name: str | None = None) -> datetime | None:
+    """The moment of a one-time `at(...)` expression (aware, in its zone); None otherwise."""
+    match = _AT.fullmatch(expression or "")
+    if not match:
+        return None
+    return datetime.fromisoformat(match["when"]).replace(tzinfo=zone(zone_name))
 
 
 def _looks_like_cron_field(field: str) -> bool:
@@ -254,7 +298,7 @@ def _from_standard_cron(spec: str, fields: list[str]) -> str:
     return f"cron({body})"
 
 
-def describe_schedule(expression: str | None) -> str:
+def describe_schedule(expression: str | None, zone_name: str | None = None) -> str:
     """Plain English for an EventBridge expression.
 
     >>> describe_schedule("rate(90 minutes)")
@@ -269,6 +313,10 @@ def describe_schedule(expression: str | None) -> str:
     if expression is None or expression.strip().lower() == "none":
         return "disabled"
     spec = expression.strip()
+    label = zone_name or "UTC"
+    when = at_time(spec, zone_name)
+    if when is not None:
+        return f"once, at {when:%Y-%m-%d %H:%M} {label}"
     rate = _RATE.fullmatch(spec)
     if rate and rate["value"].isdigit():
         value, unit = int(rate["value"]), rate["unit"].rstrip("s")
@@ -290,35 +338,60 @@ def describe_schedule(expression: str | None) -> str:
         text = ExpressionDescriptor(" ".join(["0", *fields]), options).get_description()
     except Exception:  # describing is best effort: show the raw expression rather than fail
         return spec
-    return _mark_utc(text[:1].lower() + text[1:])
+    return _mark_zone(text[:1].lower() + text[1:], label)
 
 
-def _mark_utc(text: str) -> str:
+def _mark_zone(text: str, label: str = "UTC") -> str:
     times = list(re.finditer(r"\b\d\d:\d\d\b", text))
     if times:
         end = times[-1].end()
-        return f"{text[:end]} UTC{text[end:]}"
-    return f"{text} (UTC)" if "," in text else text
+        return f"{text[:end]} {label}{text[end:]}"
+    return f"{text} ({label})" if "," in text else text
 
 
-def next_runs(expression: str, count: int = 5, after: datetime | None = None) -> list[datetime]:
-    """The next `count` run times (timezone-aware UTC) of an EventBridge cron expression.
+def next_runs(
+    expression: str,
+    count: int = 5,
+    after: datetime | None = None,
+    zone_name: str | None = None,
+) -> list[datetime]:
+    """The next `count` run times (timezone-aware UTC) of a cron() or at() expression,
+    evaluated in `zone_name` (UTC by default) as EventBridge Scheduler evaluates it.
 
     `after` defaults to now; a naive `after` is taken as UTC. A `rate(...)` gives [] because
     EventBridge counts rates from when the rule was created, which is not known here. Fewer
-    than `count` come back when the expression's years run out. Raises ValueError for text
-    that is neither a valid `cron(...)` nor a `rate(...)`.
+    than `count` come back when the expression's years run out. In a zone with daylight
+    saving, a wall time the clocks skip is skipped and a repeated one runs once (the first),
+    as Scheduler does. Raises ValueError for text that is neither `cron(...)`, `rate(...)`
+    nor `at(...)`.
     """
     spec = expression.strip()
+    start = after or datetime.now(timezone.utc)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    once = at_time(spec, zone_name)
+    if once is not None:
+        return [once.astimezone(timezone.utc)] if once > start and count > 0 else []
     wrapped = _WRAPPED.fullmatch(spec)
     if not wrapped:
-        raise ValueError(f'"{expression}" is not an EventBridge cron() or rate() expression')
+        raise ValueError(f'"{expression}" is not an EventBridge cron(), rate() or at() expression')
     if wrapped["kind"] == "rate":
         return []
     cron = parse_aws_cron(wrapped["body"])
-    runs = []
-    for when in cron.runs(after or datetime.now(timezone.utc)):
+    local = zone(zone_name)
+    # Walk wall-clock times of the zone (AwsCron counts in naive "UTC" wall time).
+    wall_after = start.astimezone(local).replace(tzinfo=None).replace(tzinfo=timezone.utc)
+    # A repeated hour (clocks going back) can put a later wall time before `start`: begin an
+    # hour early and drop what is not after `start`.
+    runs: list[datetime] = []
+    for wall in cron.runs(wall_after - timedelta(hours=3)):
         if len(runs) == count:
             break
-        runs.append(when)
+        naive = wall.replace(tzinfo=None)
+        aware = naive.replace(tzinfo=local)  # fold=0: the first of a repeated wall time
+        if aware.astimezone(timezone.utc).astimezone(local).replace(tzinfo=None) != naive:
+            continue  # a wall time the clocks skip: Scheduler skips it too
+        when = aware.astimezone(timezone.utc)
+        if when > start:
+            runs.append(when)
     return runs

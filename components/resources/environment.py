@@ -30,6 +30,10 @@ class Environment(pulumi.ComponentResource):
     """Bucket for env files, when `needs_artifacts_bucket` was set."""
     file_system: pulumi.Output[str] | None
     """EFS file system for `efs: true` volumes, when `needs_file_system` was set."""
+    schedule_group: pulumi.Output[str] | None
+    """EventBridge Scheduler group of the environment, when `needs_schedule_group` was set."""
+    alerts_topic: pulumi.Output[str] | None
+    """ARN of the environment's job failure topic, when `needs_alerts` was set."""
 
     def __init__(
         self,
@@ -38,6 +42,9 @@ class Environment(pulumi.ComponentResource):
         *,
         needs_artifacts_bucket: bool = False,
         needs_file_system: bool = False,
+        needs_schedule_group: bool = False,
+        needs_spot: bool = False,
+        needs_alerts: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(ENVIRONMENT_TOKEN, name, None, opts)
@@ -47,6 +54,9 @@ class Environment(pulumi.ComponentResource):
             settings,
             needs_artifacts_bucket=needs_artifacts_bucket,
             needs_file_system=needs_file_system,
+            needs_schedule_group=needs_schedule_group,
+            needs_spot=needs_spot,
+            needs_alerts=needs_alerts,
         )
         wiring = Wiring({name: self})
         wiring.register(plan.resources)
@@ -62,6 +72,8 @@ class Environment(pulumi.ComponentResource):
             None if plan.artifacts_bucket is None else output(plan.artifacts_bucket)
         )
         self.file_system = None if plan.file_system is None else output(plan.file_system)
+        self.schedule_group = None if plan.schedule_group is None else output(plan.schedule_group)
+        self.alerts_topic = None if plan.alerts_topic is None else output(plan.alerts_topic)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.convert.efs import uses_managed_efs
+from components.convert.environment import environment_needs
 from components.convert.settings import (
     DEFAULT_APP,
     EnvironmentSettings,
@@ -50,15 +50,7 @@ def run(
         only=only,
         manifests=manifests,
     )
-    environment = Environment(
-        settings.env,
-        settings,
-        needs_artifacts_bucket=any(
-            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
-            for job in jobs
-        ),
-        needs_file_system=any(uses_managed_efs(job) for job in jobs),
-    )
+    environment = Environment(settings.env, settings, **environment_needs(jobs))
     # One lookup for every job, instead of one per job; blocking, so that the account is a
     # plain value and the documents built from it need no Outputs.
     account = aws.get_caller_identity().account_id

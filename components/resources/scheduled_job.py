@@ -42,12 +42,18 @@ class ScheduledJobArgs:
         artifacts_bucket: pulumi.Input[str] | None = None,
         imports: Mapping[str, str] | None = None,
         file_system: pulumi.Input[str] | None = None,
+        schedule_group: pulumi.Input[str] | None = None,
+        alerts_topic: pulumi.Input[str] | None = None,
     ) -> None:
         """`job` is the merged manifest (`load_manifest(path, env)`); `cluster` a cluster name or
         ARN; `subnets`/`security_groups` where the task runs (the manifest's own security groups
         are added after these); `account` defaults to the caller's; `root` is the folder build
         paths and env files are relative to; `artifacts_bucket` receives env files; `imports` maps
-        a child's role (`log-group`, ...) to the physical ID of an existing resource to adopt."""
+        a child's role (`log-group`, ...) to the physical ID of an existing resource to adopt;
+        `schedule_group` is the EventBridge Scheduler group for a job that needs Scheduler
+        (`on.timezone`, `on.window`, `at()`; default: the account's `default` group);
+        `alerts_topic` the SNS topic ARN failure alerts go to (without it, only the manifest's
+        `alerts.topic`)."""
         self.job = job
         self.app = app
         self.env = env
@@ -63,6 +69,8 @@ class ScheduledJobArgs:
         self.artifacts_bucket = artifacts_bucket
         self.imports = dict(imports or {})
         self.file_system = file_system  # the environment's EFS, for `efs: true` volumes
+        self.schedule_group = schedule_group
+        self.alerts_topic = alerts_topic
 
     @classmethod
     def from_manifest(
@@ -106,6 +114,8 @@ class ScheduledJobArgs:
             artifacts_bucket=environment.artifacts_bucket,
             imports=settings.imports.get(job.name, {}),
             file_system=getattr(environment, "file_system", None),
+            schedule_group=getattr(environment, "schedule_group", None),
+            alerts_topic=getattr(environment, "alerts_topic", None),
         )
 
 
@@ -115,8 +125,11 @@ class ScheduledJob(pulumi.ComponentResource):
 
     state_machine_arn: pulumi.Output[str]
     """ARN of the state machine; StartExecution on it runs the job now."""
-    rule_name: pulumi.Output[str]
-    """Name of the EventBridge rule (disabled for `schedule: none`)."""
+    rule_name: pulumi.Output[str] | None
+    """Name of the EventBridge rule (disabled for `schedule: none`); None for a job started by
+    EventBridge Scheduler."""
+    schedule_name: pulumi.Output[str] | None
+    """Name of the EventBridge Scheduler schedule, for a job that needs one."""
     log_group_name: pulumi.Output[str]
     task_definition_arn: pulumi.Output[str]
     repository_url: pulumi.Output[str] | None
@@ -152,13 +165,16 @@ class ScheduledJob(pulumi.ComponentResource):
                 artifacts_bucket=args.artifacts_bucket,
                 imports=args.imports,
                 file_system=args.file_system,
+                schedule_group=args.schedule_group,
+                alerts_topic=args.alerts_topic,
             ),
         )
         wiring = Wiring({name: self})
         wiring.register(plan.resources)
         outputs = {key: wiring.value(value) for key, value in plan.outputs.items()}
         self.state_machine_arn = outputs["state_machine_arn"]
-        self.rule_name = outputs["rule_name"]
+        self.rule_name = outputs.get("rule_name")
+        self.schedule_name = outputs.get("schedule_name")
         self.log_group_name = outputs["log_group_name"]
         self.task_definition_arn = outputs["task_definition_arn"]
         self.task_role_arn = outputs["task_role_arn"]
@@ -170,12 +186,15 @@ class ScheduledJob(pulumi.ComponentResource):
         """The job's outputs by name, as the program exports them."""
         out = {
             "state_machine_arn": self.state_machine_arn,
-            "rule_name": self.rule_name,
             "log_group_name": self.log_group_name,
             "task_definition_arn": self.task_definition_arn,
             "task_role_arn": self.task_role_arn,
             "execution_role_arn": self.execution_role_arn,
         }
+        if self.rule_name is not None:
+            out["rule_name"] = self.rule_name
+        if self.schedule_name is not None:
+            out["schedule_name"] = self.schedule_name
         if self.repository_url is not None:
             out["repository_url"] = self.repository_url
         return out

@@ -27,6 +27,10 @@ _CLASSES = {
     "aws:ecr/repository:Repository": ("pulumi_aws.ecr", "Repository"),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("pulumi_aws.ecr", "LifecyclePolicy"),
     "aws:ecs/cluster:Cluster": ("pulumi_aws.ecs", "Cluster"),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": (
+        "pulumi_aws.ecs",
+        "ClusterCapacityProviders",
+    ),
     "aws:ecs/taskDefinition:TaskDefinition": ("pulumi_aws.ecs", "TaskDefinition"),
     "aws:ec2/securityGroup:SecurityGroup": ("pulumi_aws.ec2", "SecurityGroup"),
     "aws:efs/accessPoint:AccessPoint": ("pulumi_aws.efs", "AccessPoint"),
@@ -42,11 +46,17 @@ _CLASSES = {
     ),
     "aws:s3/bucketObjectv2:BucketObjectv2": ("pulumi_aws.s3", "BucketObjectv2"),
     "aws:sfn/stateMachine:StateMachine": ("pulumi_aws.sfn", "StateMachine"),
+    "aws:kms/key:Key": ("pulumi_aws.kms", "Key"),
     "aws:sns/topic:Topic": ("pulumi_aws.sns", "Topic"),
     "aws:sns/topicPolicy:TopicPolicy": ("pulumi_aws.sns", "TopicPolicy"),
+    "aws:sns/topicSubscription:TopicSubscription": ("pulumi_aws.sns", "TopicSubscription"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("pulumi_aws.cloudwatch", "MetricAlarm"),
+    "aws:scheduler/schedule:Schedule": ("pulumi_aws.scheduler", "Schedule"),
+    "aws:scheduler/scheduleGroup:ScheduleGroup": ("pulumi_aws.scheduler", "ScheduleGroup"),
     "docker:index/image:Image": ("pulumi_docker", "Image"),
 }
 _LOOKUPS = {
+    "aws:index/getCallerIdentity:getCallerIdentity": ("pulumi_aws", "get_caller_identity_output"),
     "aws:cloudformation/getExport:getExport": ("pulumi_aws.cloudformation", "get_export_output"),
     "aws:ec2/getSubnet:getSubnet": ("pulumi_aws.ec2", "get_subnet_output"),
     "aws:ec2/getSubnets:getSubnets": ("pulumi_aws.ec2", "get_subnets_output"),

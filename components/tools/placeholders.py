@@ -80,6 +80,23 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
         return {"arn": arn.format("states", f"stateMachine:{given}"), "name": given}
     if type_ == "aws:cloudwatch/eventRule:EventRule":
         return {"arn": arn.format("events", f"rule/{given}"), "name": given}
+    if type_ == "aws:kms/key:Key":
+        key_id = f"00000000-0000-0000-0000-{_digest(name)[:12]}"
+        return {"arn": arn.format("kms", f"key/{key_id}"), "keyId": key_id, "id": key_id}
+    if type_ == "aws:sns/topic:Topic":
+        topic_arn = f"arn:aws:sns:{region}:{account}:{given}"
+        return {"arn": topic_arn, "name": given, "id": topic_arn}
+    if type_ == "aws:sns/topicSubscription:TopicSubscription":
+        return {"arn": f"{inputs.get('topic')}:00000000-0000-0000-0000-{_digest(name)[:12]}"}
+    if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+        return {"arn": f"arn:aws:cloudwatch:{region}:{account}:alarm:{given}"}
+    if type_ == "aws:scheduler/scheduleGroup:ScheduleGroup":
+        return {"arn": arn.format("scheduler", f"schedule-group/{given}"), "name": given,
+                "id": given}  # fmt: skip
+    if type_ == "aws:scheduler/schedule:Schedule":
+        group = inputs.get("groupName") or "default"
+        return {"arn": arn.format("scheduler", f"schedule/{group}/{given}"), "name": given,
+                "id": f"{group}/{given}"}  # fmt: skip
     if type_ == "aws:ec2/securityGroup:SecurityGroup":
         return {"id": f"sg-{_digest(name)[:17]}", "arn": arn.format("ec2", "security-group/x")}
     if type_ == "aws:s3/bucket:Bucket":

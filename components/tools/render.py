@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from components.contract import DEFAULT_APP
-from components.convert.efs import uses_managed_efs
-from components.convert.environment import environment_plan
+from components.convert.environment import environment_needs, environment_plan
 from components.convert.job import JobContext, job_plan, placement
 from components.convert.plan import Derived, FileAsset, Out, Resource
 from components.convert.settings import EnvironmentSettings, settings_from_config
@@ -49,15 +48,7 @@ def stack_plan(
 ) -> list[Resource]:
     """The plan of the program (components/resources/program.py) for `jobs`: the environment,
     then each job, in registration order."""
-    env = environment_plan(
-        settings.env,
-        settings,
-        needs_artifacts_bucket=any(
-            job.env_file or job.logging.env_file or any(s.env_file for s in job.sidecars.values())
-            for job in jobs
-        ),
-        needs_file_system=any(uses_managed_efs(job) for job in jobs),
-    )
+    env = environment_plan(settings.env, settings, **environment_needs(jobs))
     resources = list(env.resources)
     if image_tag is None and any(_builds(job) for job in jobs):
         from components.tools.image_tag import image_tag as default_tag
@@ -89,6 +80,8 @@ def stack_plan(
                 artifacts_bucket=env.artifacts_bucket,
                 imports=settings.imports.get(job.name, {}),
                 file_system=env.file_system,
+                schedule_group=env.schedule_group,
+                alerts_topic=env.alerts_topic,
             ),
         )
         resources += plan.resources

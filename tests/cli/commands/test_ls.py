@@ -47,7 +47,9 @@ def test_ls_json(deployed):
         "state": "not deployed",
         "lastRun": None,
         "nextRun": None,
+        "timezone": None,
     }
+    assert rows["report"]["timezone"] == "UTC"  # a rule job
     assert rows["legacy"]["schedule"] == "rate(1 hour)"
     assert rows["legacy"]["state"] == "enabled"
     assert rows["legacy"]["local"] is False

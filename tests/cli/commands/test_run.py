@@ -256,3 +256,50 @@ def test_run_never_imports_pulumi(project):
     project_job()
     done = run_without_pulumi("run", "report", "--env", "test", "--command", "echo hi")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_input"),
+    [
+        pytest.param(["--cpu", "1024", "--memory", "2048"],
+                     {"overrides": {"cpu": "1024", "memory": "2048"}}, id="size"),
+        pytest.param(["--force"], {"force": True}, id="force"),
+        pytest.param(["--force", "--cpu", "512", "--memory", "1024", "--env-var", "K=V"],
+                     {"overrides": {"environment": [{"name": "K", "value": "V"}], "cpu": "512",
+                                    "memory": "1024"}, "force": True}, id="force-size-env"),
+    ],
+)  # fmt: skip
+def test_run_size_and_force_reach_the_execution_input(project, args, expected_input):
+    job = project_job()
+    result = jobs("run", "report", "--env", "test", *args)
+    assert result.exit_code == 0, result.output
+    assert _input(job.state_machine_arn) == expected_input
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--cpu", "1024"], "--cpu and --memory go together", id="cpu-alone"),
+        pytest.param(["--memory", "2048"], "--cpu and --memory go together", id="memory-alone"),
+        pytest.param(["--cpu", "1000", "--memory", "2048"], "1000 is not a Fargate CPU size",
+                     id="not-a-cpu"),
+        pytest.param(["--cpu", "256", "--memory", "4096"],
+                     "4096 MiB does not fit cpu 256 on Fargate; use 512, 1024, 2048 MiB",
+                     id="not-a-pair"),
+    ],
+)  # fmt: skip
+def test_run_checks_the_size_as_a_fargate_pair(project, args, message):
+    job = project_job()
+    result = jobs("run", "report", "--env", "test", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert _executions(job.state_machine_arn) == []
+
+
+def test_run_force_on_a_copilot_job_is_harmless(project):
+    job = copilot_job()
+    assert jobs("run", "legacy", "--env", "test", "--force").exit_code == 0
+    assert _input(job.state_machine_arn) == {"force": True}
+    result = jobs("run", "legacy", "--env", "test", "--cpu", "512", "--memory", "1024")
+    assert result.exit_code == 1 and "does not read overrides" in result.stderr

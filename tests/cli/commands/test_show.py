@@ -40,7 +40,9 @@ def test_show_json_project_job(project):
     result = jobs("show", "report", "--env", "test", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"job", "app", "env", "region", "schedule", "executions", "resources"}
+    assert set(data) == {
+        "job", "app", "env", "region", "schedule", "executions", "resources", "alerts"
+    }  # fmt: skip
     schedule = data["schedule"]
     assert schedule["expression"] == "cron(0 9 ? * MON-FRI *)"
     assert schedule["description"] == "at 09:00 UTC, Monday through Friday"
@@ -65,6 +67,8 @@ def test_show_json_project_job(project):
         "taskArn",
         "consoleUrl",
         "logStreamUrl",
+        "skipped",
+        "capacity",
     }
     resources = data["resources"]
     assert resources["stateMachine"]["arn"] == job.state_machine_arn

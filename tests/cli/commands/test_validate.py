@@ -117,3 +117,14 @@ def test_addon_problems_fail_validate_with_file_and_line(project):
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert 'manifests/alpha/addons/table.yml:12: output "Key" refers to Nothing' in result.stderr
+
+
+def test_a_past_one_time_run_is_a_warning(project):
+    past = VALID.replace("@daily", "at(2001-01-01T00:00:00)")
+    assert "at(2001" in past
+    make_project(project, {"once": past})
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "ok  once" in result.stdout
+    assert "on.schedule: 'at(2001-01-01T00:00:00)' is in the past" in result.stderr
+    assert "deploy refuses it" in result.stderr

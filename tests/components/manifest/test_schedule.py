@@ -110,9 +110,14 @@ INVALID = [
     pytest.param("* * * * * *", "has 6 fields", id="six-fields-unwrapped"),
     pytest.param("0 9 * *", "is not a cron expression", id="four-fields"),
     pytest.param(
-        "CRON_TZ=Europe/Paris 0 9 * * *", "time zones are not supported yet", id="cron-tz"
+        "CRON_TZ=Europe/Londn 0 9 * * *", "did you mean 'Europe/London'?", id="cron-tz-typo"
     ),
-    pytest.param("TZ=UTC 0 9 * * *", "schedules run in UTC", id="tz"),
+    pytest.param("CRON_TZ=Europe/Paris", "nothing to run on after it", id="cron-tz-alone"),
+    pytest.param("TZ=UTC none", "after the zone", id="tz-none"),
+    pytest.param("CRON_TZ=UTC at(2030-01-01T00:00:00)", "after the zone", id="tz-at"),
+    pytest.param("at(2030-01-01 09:00:00)", "at(yyyy-mm-ddThh:mm:ss)", id="at-space"),
+    pytest.param("at(2030-02-30T09:00:00)", "date and time that exists", id="at-no-such-day"),
+    pytest.param("at(2030-01-01T25:00:00)", "date and time that exists", id="at-hour-25"),
     pytest.param("rate(1 minutes)", "must say 1 minute", id="rate-plural-for-one"),
     pytest.param("rate(5 minute)", "must say 5 minutes", id="rate-singular-for-many"),
     pytest.param("rate(0 minutes)", "at least 1", id="rate-zero"),
@@ -157,9 +162,23 @@ def test_invalid_schedules_say_what_is_wrong(text, fragment):
     assert "schedule" not in message.split(":")[0]  # the caller adds the field name
 
 
-def test_time_zone_error_names_the_prefix():
-    with pytest.raises(ManifestError, match=r"\(CRON_TZ=Asia/Tokyo\)"):
-        to_aws_schedule("CRON_TZ=Asia/Tokyo 0 9 * * *")
+@pytest.mark.parametrize(
+    ("text", "expected", "zone"),
+    [
+        pytest.param("CRON_TZ=Asia/Tokyo 0 9 * * *", "cron(0 9 * * ? *)", "Asia/Tokyo",
+                     id="cron-tz"),
+        pytest.param("TZ=UTC 0 9 * * 1-5", "cron(0 9 ? * 2-6 *)", "UTC", id="tz"),
+        pytest.param("CRON_TZ=Europe/London @daily", "cron(0 0 * * ? *)", "Europe/London",
+                     id="cron-tz-preset"),
+        pytest.param("at(2030-01-31T09:00:00)", "at(2030-01-31T09:00:00)", None, id="at"),
+        pytest.param("0 9 * * *", "cron(0 9 * * ? *)", None, id="no-zone"),
+    ],
+)  # fmt: skip
+def test_zones_and_one_time_runs(text, expected, zone):
+    from components.manifest.schedule import split_zone
+
+    assert to_aws_schedule(text) == expected
+    assert split_zone(text)[0] == zone
 
 
 def test_importing_components_schedule_needs_no_pulumi_or_pydantic():
@@ -196,7 +215,7 @@ DESCRIPTIONS = [
     ),
     pytest.param("cron(0 * ? * 1 *)", "every hour, only on Sunday (UTC)", id="no-time-utc-note"),
     pytest.param("cron(bad)", "cron(bad)", id="unreadable-shown-raw"),
-    pytest.param("at(2030-01-01T00:00:00)", "at(2030-01-01T00:00:00)", id="other-shown-raw"),
+    pytest.param("at(2030-01-01)", "at(2030-01-01)", id="other-shown-raw"),
 ]
 
 
@@ -328,6 +347,7 @@ def test_next_runs_takes_naive_after_as_utc():
         pytest.param("every day", id="words"),
         pytest.param("cron(0 0 * * * *)", id="bad-cron"),
         pytest.param("none", id="none"),
+        pytest.param("at(2030-01-01)", id="at-without-time"),
     ],
 )
 def test_next_runs_rejects_non_expressions(expression):
@@ -453,3 +473,54 @@ def test_aws_cron_check_agrees_with_validator_library(body, valid):
     except ManifestError:
         ours_valid = False
     assert (ours_valid, library_valid) == (valid, valid)
+
+
+# --- time zones (EventBridge Scheduler) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "zone", "after", "expected"),
+    [
+        pytest.param("cron(0 9 ? * 2-6 *)", "Europe/London", datetime(2024, 1, 15, 10, tzinfo=UTC),
+                     [_at(2024, 1, 16, 9), _at(2024, 1, 17, 9)], id="london-winter-is-utc"),
+        pytest.param("cron(0 9 * * ? *)", "Europe/London", datetime(2024, 7, 1, 0, tzinfo=UTC),
+                     [_at(2024, 7, 1, 8), _at(2024, 7, 2, 8)], id="london-summer-is-utc+1"),
+        # Clocks go forward at 01:00 UTC on 2024-03-31: 01:30 local does not exist that day.
+        pytest.param("cron(30 1 * * ? *)", "Europe/London", datetime(2024, 3, 30, 2, tzinfo=UTC),
+                     [_at(2024, 4, 1, 0, 30), _at(2024, 4, 2, 0, 30)], id="spring-gap-skipped"),
+        # Clocks go back at 02:00 BST on 2024-10-27: 01:30 happens twice, the job runs once.
+        pytest.param("cron(30 1 * * ? *)", "Europe/London", datetime(2024, 10, 26, 12, tzinfo=UTC),
+                     [_at(2024, 10, 27, 0, 30), _at(2024, 10, 28, 1, 30)], id="autumn-repeat-once"),
+        pytest.param("cron(0 9 * * ? *)", "Asia/Tokyo", datetime(2024, 1, 15, 0, 30, tzinfo=UTC),
+                     [_at(2024, 1, 16, 0), _at(2024, 1, 17, 0)], id="tokyo-next-day"),
+        pytest.param("cron(0 9 * * ? *)", "Asia/Tokyo", datetime(2024, 1, 14, 23, 59, tzinfo=UTC),
+                     [_at(2024, 1, 15, 0), _at(2024, 1, 16, 0)], id="tokyo-same-day"),
+        pytest.param("at(2030-01-31T09:00:00)", "America/New_York", START,
+                     [_at(2030, 1, 31, 14)], id="at-in-zone"),
+        pytest.param("at(2020-01-31T09:00:00)", None, START, [], id="at-in-the-past"),
+    ],
+)  # fmt: skip
+def test_next_runs_in_a_zone(expression, zone, after, expected):
+    assert next_runs(expression, count=2, after=after, zone_name=zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "zone", "expected"),
+    [
+        pytest.param("cron(0 9 * * ? *)", "Europe/London", "at 09:00 Europe/London", id="cron"),
+        pytest.param("at(2030-01-31T09:00:00)", "Asia/Tokyo",
+                     "once, at 2030-01-31 09:00 Asia/Tokyo", id="at"),
+        pytest.param("at(2030-01-31T09:00:00)", None, "once, at 2030-01-31 09:00 UTC", id="at-utc"),
+    ],
+)  # fmt: skip
+def test_describe_schedule_in_a_zone(expression, zone, expected):
+    assert describe_schedule(expression, zone) == expected
+
+
+def test_unknown_zone_suggests_the_close_one():
+    from components.manifest.zones import check_zone
+
+    with pytest.raises(ValueError, match="did you mean 'America/New_York'"):
+        check_zone("America/NewYork")
+    with pytest.raises(ValueError, match="such as Europe/London"):
+        check_zone("Nowhere")

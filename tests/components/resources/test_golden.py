@@ -35,6 +35,8 @@ CASES = [
     pytest.param("efs.yml", "dev", id="efs"),
     pytest.param("efs-managed.yml", "dev", id="efs-managed"),
     pytest.param("firelens.yml", "dev", id="firelens"),
+    pytest.param("beyond-copilot.yml", "dev", id="beyond-copilot-dev"),
+    pytest.param("beyond-copilot.yml", "prod", id="beyond-copilot-prod"),
 ]
 
 

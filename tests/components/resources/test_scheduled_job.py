@@ -28,6 +28,7 @@ TESTDATA_FILES = [
     "efs.yml",
     "efs-managed.yml",
     "firelens.yml",
+    "beyond-copilot.yml",
 ]
 PRIVATE = {"scheduled-jobs:privateSubnets": ["subnet-0private0000000a", "subnet-0private0000000b"]}
 COPILOT_TAGS = {"copilot-application", "copilot-environment", "copilot-service"}
@@ -38,6 +39,9 @@ UNTAGGABLE = {
     "aws:efs/mountTarget:MountTarget",  # no tags in EFS's CreateMountTarget
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "docker:index/image:Image",
     "scheduled-jobs:index:ScheduledJob",
@@ -59,9 +63,15 @@ def job_resources(render_testdata, file, env="dev", config=None):
 
 
 def one(resources: list[dict], kind: str) -> dict:
-    found = [r["inputs"] for r in resources if r["type"] == kind]
+    """The one resource of `kind`, leaving out the failure alerts' rule and targets (see
+    `named` for those)."""
+    found = [r["inputs"] for r in resources if r["type"] == kind and "-alerts-" not in r["name"]]
     assert len(found) == 1, f"{kind}: {len(found)} resources"
     return found[0]
+
+
+def named(resources: list[dict], name: str) -> dict:
+    return next(r["inputs"] for r in resources if r["name"] == name)
 
 
 def containers_of(resources) -> list[dict]:
@@ -113,7 +123,11 @@ def test_names_follow_the_naming_contract(render_testdata, file):
     stem = f"demo-dev-{job}"
     assert one(resources, "aws:ecs/taskDefinition:TaskDefinition")["family"] == stem
     assert one(resources, "aws:sfn/stateMachine:StateMachine")["name"] == stem
-    assert one(resources, "aws:cloudwatch/eventRule:EventRule")["name"] == stem
+    triggers = [r["inputs"]["name"] for r in resources
+                if r["type"] in ("aws:cloudwatch/eventRule:EventRule",
+                                 "aws:scheduler/schedule:Schedule")
+                and "-alerts-" not in r["name"]]  # fmt: skip
+    assert triggers == [stem]
     assert one(resources, "aws:cloudwatch/logGroup:LogGroup")["name"] == f"/copilot/{stem}"
     assert containers_of(resources)[0]["name"] == job
 
@@ -377,6 +391,63 @@ def test_env_overrides(render_testdata, env, cpu, memory, retries, timeout, sche
     assert env_vars["COPILOT_ENVIRONMENT_NAME"] == env
 
 
+@pytest.mark.parametrize(
+    "env, expression, zone, window, after_completion",
+    [
+        pytest.param("dev", "cron(0 9 ? * 2-6 *)", "Europe/London", 15, None,
+                     id="dev-cron-in-zone"),
+        pytest.param("prod", "at(2099-01-04T06:30:00)", "America/New_York", 120, "NONE",
+                     id="prod-one-time"),
+    ],
+)  # fmt: skip
+def test_scheduler_for_a_job_with_a_zone(render_testdata, env, expression, zone, window,
+                                         after_completion):  # fmt: skip
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    # No rule: the schedule replaces it (a Copilot manifest without the keys keeps its rule).
+    assert not [r for r in resources if r["name"] in ("beyond-rule", "beyond-rule-target")]
+    schedule = one(resources, "aws:scheduler/schedule:Schedule")
+    assert schedule["scheduleExpression"] == expression
+    assert schedule["scheduleExpressionTimezone"] == zone
+    assert schedule["flexibleTimeWindow"] == {"mode": "FLEXIBLE", "maximumWindowInMinutes": window}
+    assert schedule.get("actionAfterCompletion") == after_completion
+    assert schedule["groupName"] == f"demo-{env}"
+    assert schedule["target"]["arn"].endswith(f":stateMachine:demo-{env}-beyond")
+    assert json.loads(schedule["target"]["input"])["scheduled"]["time"] == (
+        "<aws.scheduler.scheduled-time>"
+    )
+    group = one(resources, "aws:scheduler/scheduleGroup:ScheduleGroup")
+    assert group["name"] == f"demo-{env}" and group["tags"]["copilot-environment"] == env
+    trust = json.loads(next(r for r in resources if r["name"] == "beyond-schedule-role")[
+        "inputs"]["assumeRolePolicy"])  # fmt: skip
+    assert trust["Statement"][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert policy_of(resources, "beyond-schedule-role-policy")["Statement"] == [
+        {"Sid": "StartJob", "Effect": "Allow", "Action": "states:StartExecution",
+         "Resource": f"arn:aws:states:us-east-1:123456789012:stateMachine:demo-{env}-beyond"}
+    ]  # fmt: skip
+
+
+def test_copilot_manifests_need_no_schedule_group(render_testdata):
+    resources = render_testdata(["minimal.yml", "fully-specified.yml"])
+    assert not [r for r in resources if r["type"].startswith("aws:scheduler")]
+
+
+def test_a_one_time_run_in_the_past_is_refused_at_deploy(render_testdata, tmp_path):
+    from components.manifest.load import load_manifest_text
+    from components.manifest.rules import past_one_time_run
+
+    text = (TESTDATA / "beyond-copilot.yml").read_text().replace("2099", "2001")
+    job = load_manifest_text(text, "prod")  # validate loads it (and warns)
+    assert "is in the past" in past_one_time_run(job)
+    path = tmp_path / "past.yml"
+    path.write_text(text)
+    from components.resources import program
+    from components.tools.mocked import render
+
+    with pytest.raises(ManifestError, match="on.schedule: .* is in the past"):
+        render(lambda: program.run(tmp_path, manifests={"beyond": path}), project="p",
+               stack="prod", config={}, region="us-east-1")  # fmt: skip
+
+
 def test_private_placement_uses_private_subnets(render_testdata):
     _, resources = job_resources(render_testdata, "private-placement.yml")
     network = definition_of(resources)["States"]["Run Fargate Task"]["Parameters"][
@@ -458,24 +529,132 @@ def aws_payloads(resources):
                 },
             )
         elif kind == "aws:cloudwatch/eventRule:EventRule":
+            rule = {"Name": i["name"], "Description": i["description"],
+                    "Tags": _tags(i.get("tags"))}  # fmt: skip
+            if "eventPattern" in i:
+                json.loads(i["eventPattern"])
+                rule["EventPattern"] = i["eventPattern"]
+            else:
+                rule |= {"ScheduleExpression": i["scheduleExpression"], "State": i["state"]}
+            yield "events", "PutRule", rule
+        elif kind == "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
             yield (
-                "events",
-                "PutRule",
+                "ecs",
+                "PutClusterCapacityProviders",
                 {
-                    "Name": i["name"],
-                    "ScheduleExpression": i["scheduleExpression"],
-                    "State": i["state"],
-                    "Description": i["description"],
-                    "Tags": _tags(i.get("tags")),
+                    "cluster": i["clusterName"],
+                    "capacityProviders": i["capacityProviders"],
+                    "defaultCapacityProviderStrategy": [
+                        {"capacityProvider": d["capacityProvider"], "weight": d["weight"],
+                         "base": d["base"]}
+                        for d in i["defaultCapacityProviderStrategies"]
+                    ],
                 },
+            )  # fmt: skip
+        elif kind == "aws:scheduler/scheduleGroup:ScheduleGroup":
+            yield (
+                "scheduler",
+                "CreateScheduleGroup",
+                {"Name": i["name"], "Tags": _tags(i.get("tags"))},
             )
+        elif kind == "aws:scheduler/schedule:Schedule":
+            window = i["flexibleTimeWindow"]
+            target = i["target"]
+            retry = target["retryPolicy"]
+            payload = {
+                "Name": i["name"],
+                "GroupName": i["groupName"],
+                "Description": i["description"],
+                "ScheduleExpression": i["scheduleExpression"],
+                "ScheduleExpressionTimezone": i["scheduleExpressionTimezone"],
+                "State": i["state"],
+                "FlexibleTimeWindow": {"Mode": window["mode"]}
+                | ({"MaximumWindowInMinutes": window["maximumWindowInMinutes"]}
+                   if "maximumWindowInMinutes" in window else {}),
+                "Target": {
+                    "Arn": target["arn"],
+                    "RoleArn": target["roleArn"],
+                    "Input": target["input"],
+                    "RetryPolicy": {
+                        "MaximumEventAgeInSeconds": retry["maximumEventAgeInSeconds"],
+                        "MaximumRetryAttempts": retry["maximumRetryAttempts"],
+                    },
+                },
+            }  # fmt: skip
+            if "actionAfterCompletion" in i:
+                payload["ActionAfterCompletion"] = i["actionAfterCompletion"]
+            yield "scheduler", "CreateSchedule", payload
         elif kind == "aws:cloudwatch/eventTarget:EventTarget":
             yield (
                 "events",
                 "PutTargets",
                 {
                     "Rule": i["rule"],
-                    "Targets": [{"Id": i["targetId"], "Arn": i["arn"], "RoleArn": i["roleArn"]}],
+                    "Targets": [
+                        {"Id": i["targetId"], "Arn": i["arn"]}
+                        | ({"RoleArn": i["roleArn"]} if "roleArn" in i else {})
+                        | (
+                            {
+                                "InputTransformer": {
+                                    "InputPathsMap": i["inputTransformer"]["inputPaths"],
+                                    "InputTemplate": i["inputTransformer"]["inputTemplate"],
+                                }
+                            }
+                            if "inputTransformer" in i
+                            else {}
+                        )
+                    ],
+                },
+            )
+        elif kind == "aws:kms/key:Key":
+            json.loads(i["policy"])
+            yield (
+                "kms",
+                "CreateKey",
+                {"Description": i["description"], "Policy": i["policy"],
+                 "Tags": _tags(i.get("tags"), "TagKey", "TagValue")},
+            )  # fmt: skip
+            yield "kms", "EnableKeyRotation", {"KeyId": "00000000-0000-0000-0000-000000000000"}
+        elif kind == "aws:sns/topic:Topic":
+            yield (
+                "sns",
+                "CreateTopic",
+                {"Name": i["name"], "Attributes": {"KmsMasterKeyId": i["kmsMasterKeyId"]},
+                 "Tags": _tags(i.get("tags"))},
+            )  # fmt: skip
+        elif kind == "aws:sns/topicPolicy:TopicPolicy":
+            json.loads(i["policy"])
+            yield (
+                "sns",
+                "SetTopicAttributes",
+                {"TopicArn": i["arn"], "AttributeName": "Policy", "AttributeValue": i["policy"]},
+            )
+        elif kind == "aws:sns/topicSubscription:TopicSubscription":
+            yield (
+                "sns",
+                "Subscribe",
+                {"TopicArn": i["topic"], "Protocol": i["protocol"], "Endpoint": i["endpoint"],
+                 "Attributes": {"FilterPolicy": i["filterPolicy"],
+                                "FilterPolicyScope": i["filterPolicyScope"]}},
+            )  # fmt: skip
+        elif kind == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            yield (
+                "cloudwatch",
+                "PutMetricAlarm",
+                {
+                    "AlarmName": i["name"],
+                    "AlarmDescription": i["alarmDescription"],
+                    "Namespace": i["namespace"],
+                    "MetricName": i["metricName"],
+                    "Dimensions": [{"Name": k, "Value": v} for k, v in i["dimensions"].items()],
+                    "Statistic": i["statistic"],
+                    "Period": i["period"],
+                    "EvaluationPeriods": i["evaluationPeriods"],
+                    "Threshold": float(i["threshold"]),
+                    "ComparisonOperator": i["comparisonOperator"],
+                    "TreatMissingData": i["treatMissingData"],
+                    "AlarmActions": i["alarmActions"],
+                    "Tags": _tags(i.get("tags")),
                 },
             )
         elif kind == "aws:iam/role:Role":
@@ -674,7 +853,12 @@ def test_taskdef_overrides_apply_last(render_testdata):
 
 def test_publish_topics(render_testdata):
     _, resources = job_resources(render_testdata, "publish.yml")
-    topics = {r["name"]: r["inputs"] for r in resources if r["type"] == "aws:sns/topic:Topic"}
+    # The job's published topics; the environment's failure topic is the alerts'.
+    topics = {
+        r["name"]: r["inputs"]
+        for r in resources
+        if r["type"] == "aws:sns/topic:Topic" and r["name"].startswith("publisher-")
+    }
     stem = "demo-dev-publisher"
     assert {t["name"]: (t.get("fifoTopic"), t.get("contentBasedDeduplication"))
             for t in topics.values()} == {
@@ -697,7 +881,11 @@ def test_publish_topics(render_testdata):
         "Action": "sns:Publish",
         "Resource": [f"{arn}-reports", f"{arn}-orders.fifo", f"{arn}-audit.fifo"],
     }
-    policies = [r for r in resources if r["type"] == "aws:sns/topicPolicy:TopicPolicy"]
+    policies = [
+        r
+        for r in resources
+        if r["type"] == "aws:sns/topicPolicy:TopicPolicy" and r["name"].startswith("publisher-")
+    ]
     assert len(policies) == 3
     for policy in policies:
         statement = json.loads(policy["inputs"]["policy"])["Statement"][0]
@@ -718,7 +906,8 @@ def test_exec_enables_execute_command_and_grants_session_channels(render_testdat
     _, resources = job_resources(render_testdata, file)
     states = definition_of(resources)["States"]
     runs = [s["Parameters"] for s in states.values() if s["Type"] == "Task"]
-    assert [p.get("EnableExecuteCommand", False) for p in runs] == [enabled] * 4
+    # Every task state (one per combination of run overrides) runs with the same setting.
+    assert runs and {p.get("EnableExecuteCommand", False) for p in runs} == {enabled}
     role = next(r["name"] for r in resources if r["name"].endswith("-task-role-policy"))
     statements = policy_of(resources, role)["Statement"]
     granted = [s for s in statements if s.get("Sid") == "ExecuteCommand"]
@@ -981,3 +1170,25 @@ def test_deny_default_security_groups(tmp_path, deny_default, expected):
         "NetworkConfiguration"
     ]["AwsvpcConfiguration"]
     assert network["SecurityGroups"] == expected
+
+
+@pytest.mark.parametrize(
+    "env, concurrency, spot",
+    [pytest.param("dev", "forbid", True, id="dev-forbid-spot"),
+     pytest.param("prod", "replace", False, id="prod-replace-on-demand")],
+)  # fmt: skip
+def test_concurrency_and_capacity_reach_the_state_machine(render_testdata, env, concurrency, spot):
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    states = definition_of(resources)["States"]
+    assert ("Skipped: previous run still running" in states) is (concurrency == "forbid")
+    assert ("Run Fargate Spot Task" in states) is spot
+    sids = {s["Sid"] for s in policy_of(resources, "beyond-state-machine-role-policy")["Statement"]}
+    assert "ListOwnExecutions" in sids
+    assert ("StopOwnExecutions" in sids) is (concurrency == "replace")
+    kind = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+    providers = [r for r in resources if r["type"] == kind]
+    if spot:
+        assert providers[0]["inputs"]["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+        assert providers[0]["inputs"]["clusterName"] == "demo-dev"
+    else:
+        assert providers == []
