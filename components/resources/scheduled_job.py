@@ -2,7 +2,7 @@
 
 Every document (container definitions, state machine definition, IAM policies, names, tags)
 comes from a pure function in this package; this module only wires them into `pulumi_aws` and
-`pulumi_docker` resources, named `<job>-<role>` and parented to the component.
+`pulumi_docker_build` resources, named `<job>-<role>` and parented to the component.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from components.contract import DEFAULT_APP
+from components.contract import DEFAULT_APP, IMAGE_TOKEN
 from components.convert.environment import environment_plan
 from components.convert.job import JobContext, job_plan, placement
 from components.convert.plan import Derived, FileAsset, Out, Resource
@@ -220,10 +220,11 @@ def job_summary(resources: list[dict]) -> dict[str, Any]:
         if containers:
             image = containers[0].get("image", "")
             built = [
-                r["inputs"].get("imageName", "")
+                tag
                 for r in resources
-                if r["type"] == "docker:index/image:Image"
-                and image.startswith(r["inputs"].get("imageName", "").rsplit(":", 1)[0] + "@")
+                if r["type"] == IMAGE_TOKEN
+                for tag in (r["inputs"].get("tags") or [])[:1]
+                if image.startswith(tag.rsplit(":", 1)[0] + "@")
             ]
             # A built image is deployed by digest; the tag it is pushed with reads better.
             summary["image"] = f"{built[0]} (built, deployed by digest)" if built else image

@@ -153,7 +153,7 @@ def test_the_render_imports_no_pulumi(project):
         f"render_jobs(Path({str(project)!r}), ['minimal', 'env-file-job'], project='p', "
         "stack='dev', config={}, region='us-east-1'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('pulumi', 'pulumi_aws', 'pulumi_docker', 'boto3', 'botocore')))"
+        "('pulumi', 'pulumi_aws', 'pulumi_docker_build', 'boto3', 'botocore')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
