@@ -26,8 +26,12 @@ from components.tools.image_tag import image_tag
 
 def stack_settings() -> EnvironmentSettings:
     """This stack's settings, read through `pulumi.Config` (Pulumi.<stack>.yaml)."""
-    values = config_values_from_pulumi(pulumi.Config(), pulumi.Config("aws"))
-    return settings_from_config(pulumi.get_stack(), values, default_app=DEFAULT_APP)
+    # The project's own namespace, whatever Pulumi.yaml names it.
+    namespace = pulumi.get_project()
+    values = config_values_from_pulumi(pulumi.Config(), pulumi.Config("aws"), namespace=namespace)
+    return settings_from_config(
+        pulumi.get_stack(), values, default_app=DEFAULT_APP, namespace=namespace
+    )
 
 
 def run(

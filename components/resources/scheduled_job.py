@@ -85,8 +85,8 @@ class ScheduledJobArgs:
             job,
             public_subnets=environment.public_subnets,
             private_subnets=list(settings.private_subnets),
-            private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
-            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
+            private_setting=f"{settings.setting('privateSubnets')} in Pulumi.{settings.env}.yaml",
+            public_setting=f"{settings.setting('subnets')} in Pulumi.{settings.env}.yaml",
         )
         return cls(
             job,

@@ -65,8 +65,8 @@ def stack_plan(
             job,
             public_subnets=env.public_subnets,
             private_subnets=list(settings.private_subnets),
-            private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
-            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
+            private_setting=f"{settings.setting('privateSubnets')} in Pulumi.{settings.env}.yaml",
+            public_setting=f"{settings.setting('subnets')} in Pulumi.{settings.env}.yaml",
         )
         plan = job_plan(
             job,
@@ -171,8 +171,8 @@ def render_jobs(
     stack's `excludedJobs`) in environment `stack`, with the stack settings `config`."""
     from components.manifest.project import load_jobs
 
-    del project  # the config keys name it; kept for callers that pass it
-    settings = settings_from_config(stack, dict(config), default_app=DEFAULT_APP)
+    # The config keys are the project's own (`<project>:app`), as the program reads them.
+    settings = settings_from_config(stack, dict(config), default_app=DEFAULT_APP, namespace=project)
     if settings.region != region:
         settings = EnvironmentSettings(**{**settings.__dict__, "region": region})
     loaded = load_jobs(

@@ -400,7 +400,8 @@ def project_dir(tmp_path, monkeypatch, project_root) -> Path:
         (root / MANIFESTS_DIR / job / MANIFEST_FILE).write_text(MANIFEST.format(name=job))
     monkeypatch.setenv("JOBS_PROJECT_DIR", str(root))
     monkeypatch.setenv("PULUMI_HOME", str(tmp_path / "pulumi-home"))
-    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):
+    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
+                "PULUMI_ACCESS_TOKEN"):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     return root
 

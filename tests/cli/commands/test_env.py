@@ -61,9 +61,9 @@ def test_env_init_tells_once_about_the_local_backend(project_dir, automation):
     first = jobs("env", "init", "dev", "--region", "us-east-1")
     second = jobs("env", "init", "prod", "--region", "us-east-1")
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "You are not logged in to a Pulumi backend" in first.stderr
+    assert "The Pulumi CLI has no backend here" in first.stderr
     assert "empty passphrase" in first.stderr
-    assert "not logged in" not in second.stderr
+    assert "has no backend here" not in second.stderr
     backend = (project_dir / ".pulumi-state").as_uri()
     assert automation.opened[-1]["env_vars"] == {
         "PULUMI_BACKEND_URL": backend,

@@ -157,3 +157,14 @@ def test_the_render_imports_no_pulumi(project):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_renamed_project_reads_its_own_namespace(project):
+    """`name: payroll` in Pulumi.yaml: the settings are `payroll:*`, as pulumi.Config() reads."""
+    from components.tools.render import render_jobs
+
+    resources = render_jobs(project, ["minimal"], project="payroll", stack="dev",
+                            config={"payroll:app": "pay", "scheduled-jobs:app": "other"},
+                            region="us-east-1")  # fmt: skip
+    groups = [r["inputs"].get("name") for r in resources if r["type"].endswith("logGroup:LogGroup")]
+    assert groups == ["/copilot/pay-dev-minimal"]
