@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError
-from components.contract import ENVIRONMENT_TOKEN, JOB_TOKEN
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.project import Project
 
-# --exclude (used when one job's name is a prefix of another's) first shipped in 3.158.0;
-# URN wildcards in --target are older.
+# Targeted updates use exact URNs (cli/stacks/targets.py), never `--exclude` (3.158.0+), so
+# the floor is the Automation API's own features used here (`PulumiCommand`, 3.95+ ...); we
+# keep the version this was last checked with as the documented minimum.
 MIN_CLI_VERSION = "3.158.0"
 INSTALL_HINT = (
     f"Install the Pulumi CLI {MIN_CLI_VERSION} or newer and make sure `pulumi` is on PATH: "
@@ -102,33 +102,11 @@ def urn(env: str, project: str, qualified_type: str, name: str) -> str:
     return f"urn:pulumi:{env}::{project}::{qualified_type}::{name}"
 
 
-def component_targets(env: str, project: str, token: str, name: str) -> list[str]:
-    """A component and everything below it: the component's URN, plus a glob for its
-    children, whose types start with the component's (`token$...`) and whose names start with
-    `<name>-` (the naming contract). In Pulumi globs `*` stays inside one `:`-separated part and
-    `**` crosses them."""
-    return [urn(env, project, token, name), urn(env, project, token + "$**", name + "-*")]
-
-
-def job_targets(
-    env: str, project: str, jobs: Iterable[str], known_jobs: Iterable[str]
-) -> tuple[list[str], list[str]]:
-    """(targets, excludes) that limit an update to `jobs` plus the environment's shared
-    resources and the stack's outputs.
-
-    A glob `report-*` would also catch the children of a job named `report-daily`; such jobs
-    are excluded explicitly so they stay untouched.
-    """
-    jobs = sorted(set(jobs))
-    targets = [urn(env, project, ROOT_TYPE, f"{project}-{env}")]
-    targets += component_targets(env, project, ENVIRONMENT_TOKEN, env)
-    excludes: list[str] = []
-    for job in jobs:
-        targets += component_targets(env, project, JOB_TOKEN, job)
-    for other in sorted(set(known_jobs) - set(jobs)):
-        if any(other.startswith(job + "-") for job in jobs):
-            excludes += component_targets(env, project, JOB_TOKEN, other)
-    return targets, excludes
+def state_resources(stack: Any, env: str) -> list[dict[str, Any]]:
+    """The resources of the stack's state (`pulumi stack export`)."""
+    with pulumi_errors(env):
+        state = stack.export_stack()
+    return list((state.deployment or {}).get("resources") or [])
 
 
 def descendants(resources: Iterable[Mapping[str, Any]], root_urn: str) -> list[str]:

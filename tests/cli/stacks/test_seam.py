@@ -3,8 +3,6 @@ the Pulumi CLI."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 pytest.register_assert_rewrite("fake_stacks")
@@ -14,80 +12,9 @@ from cli.stacks import seam as stacks  # noqa: E402
 from tests.cli.fake_stacks import ENV_TYPE, JOB_TYPE, child_urn, job_urn, jobs, urn, write_env  # noqa: E402
 
 
-def matches(pattern: str, candidate: str) -> bool:
-    """The engine's URN glob rule (pkg/resource/deploy: `**` any text, `*` any text without a
-    `:`), written out independently of the code under test."""
-    if "*" not in pattern:
-        return pattern == candidate
-    parts = [
-        "[^:]*".join(re.escape(piece) for piece in segment.split("*"))
-        for segment in pattern.split("**")
-    ]
-    return re.fullmatch(".*".join(parts), candidate) is not None
-
-
-def selected(targets, excludes, candidate):
-    return any(matches(t, candidate) for t in targets) and not any(
-        matches(e, candidate) for e in excludes
-    )
-
-
 TD = "aws:ecs/taskDefinition:TaskDefinition"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
-KNOWN = ["report", "report-daily", "cleanup", "reporter"]
-
-
-@pytest.mark.parametrize(
-    ("candidate", "chosen"),
-    [
-        pytest.param(job_urn("dev", "report"), True, id="component"),
-        pytest.param(child_urn("dev", JOB_TYPE, TD, "report-task-definition"), True, id="child"),
-        pytest.param(
-            child_urn("dev", f"{JOB_TYPE}${ROLE}", POLICY, "report-task-role-policy"),
-            True,
-            id="grandchild",
-        ),
-        pytest.param(urn("dev", ENV_TYPE, "dev"), True, id="environment"),
-        pytest.param(
-            child_urn("dev", ENV_TYPE, "aws:ecs/cluster:Cluster", "dev-cluster"),
-            True,
-            id="environment-child",
-        ),  # fmt: skip
-        pytest.param(
-            "urn:pulumi:dev::scheduled-jobs::pulumi:pulumi:Stack::scheduled-jobs-dev",
-            True,
-            id="stack-outputs",
-        ),
-        pytest.param(job_urn("dev", "report-daily"), False, id="prefixed-job"),
-        pytest.param(
-            child_urn("dev", JOB_TYPE, TD, "report-daily-task-definition"),
-            False,
-            id="prefixed-job-child",
-        ),
-        pytest.param(job_urn("dev", "reporter"), False, id="longer-name"),
-        pytest.param(
-            child_urn("dev", JOB_TYPE, TD, "cleanup-task-definition"), False, id="other-job"
-        ),  # fmt: skip
-        pytest.param(
-            child_urn("prod", JOB_TYPE, TD, "report-task-definition"), False, id="other-stack"
-        ),  # fmt: skip
-    ],
-)
-def test_job_targets_select_the_job_and_its_environment(candidate, chosen):
-    targets, excludes = stacks.job_targets("dev", "scheduled-jobs", ["report"], KNOWN)
-    assert selected(targets, excludes, candidate) is chosen
-
-
-def test_job_targets_of_several_jobs():
-    targets, excludes = stacks.job_targets(
-        "dev", "scheduled-jobs", ["report", "report-daily"], KNOWN
-    )
-    assert excludes == []  # both prefixed jobs are wanted
-    assert selected(
-        targets, excludes, child_urn("dev", JOB_TYPE, TD, "report-daily-task-definition")
-    )
-    assert not selected(targets, excludes, job_urn("dev", "cleanup"))
 
 
 def test_descendants_follow_parents_exactly():
