@@ -36,8 +36,9 @@ def chosen(project_dir):
         pytest.param(ROOT_URN, True, id="stack-outputs"),
         pytest.param(job_urn("dev", "report"), True, id="component"),
         pytest.param(child_urn("dev", JOB_TYPE, TD, "report-task-definition"), True, id="child"),
-        pytest.param(child_urn("dev", JOB_TYPE, POLICY, "report-task-role-policy"), True,
-                     id="policy"),  # fmt: skip
+        pytest.param(
+            child_urn("dev", JOB_TYPE, POLICY, "report-task-role-policy"), True, id="policy"
+        ),  # fmt: skip
         pytest.param(urn("dev", ENV_TYPE, "dev"), True, id="environment"),
         pytest.param(
             child_urn("dev", ENV_TYPE, "aws:ecs/cluster:Cluster", "dev-cluster"),
