@@ -138,11 +138,34 @@ def lock_message(env: str | None, stderr: str) -> UserError:
         detail += f", pid {owner['pid']}" if owner["pid"] else ""
         detail += f", at {owner['when']})"
     stack = f" --stack {env}" if env else ""
-    return UserError(
-        f"{where} is locked by another update{detail}",
-        hint="Wait for that update to finish. If it was interrupted and nothing is running, "
-        f"release the lock with `pulumi cancel{stack}` and try again.",
+    hint = (
+        "Wait for that update to finish: it may be running right now (`scheduled-jobs env ls` "
+        "shows it in progress), and cancelling a running update leaves the changes it has in "
+        "flight unrecorded."
     )
+    if owner and _dead_here(owner["who"], owner["pid"]):
+        hint = (
+            f"That update was started on this machine by process {owner['pid']}, which is no "
+            f"longer running: release its lock with `pulumi cancel{stack}`, then run "
+            "`scheduled-jobs deploy` with --refresh to record what it changed."
+        )
+    return UserError(f"{where} is locked by another update{detail}", hint=hint)
+
+
+def _dead_here(who: str, pid: str | None) -> bool:
+    """True when the lock's owner `user@host (pid N)` is this host and N is not running."""
+    import os
+    import socket
+
+    if not pid or who.rsplit("@", 1)[-1] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def command_output(exc: BaseException) -> tuple[str, str]:
@@ -209,26 +232,38 @@ def pulumi_errors(
         ) from None
 
 
-def interrupted(stack: Any, env: str, action: str, resume: str) -> UserError:
-    """After Ctrl-C during an update: cancel it through the workspace and say where the
-    stack stands."""
+def cancel(stack: Any) -> bool:
+    """`pulumi cancel` on the stack; False when there was nothing to cancel."""
     auto = automation()
-    cancelled = True
     try:
         stack.cancel()
     except (auto.CommandError, FileNotFoundError):
-        cancelled = False  # nothing left running, or the backend cannot cancel
+        return False
+    return True
+
+
+def interrupted(stack: Any, env: str, action: str, resume: str, interrupts: int = 1) -> UserError:
+    """After Ctrl-C during an update: say where the stack stands and what to do next. One
+    Ctrl-C let the engine stop gracefully (nothing is lost); two cancelled it."""
+    auto = automation()
     state = "unknown"
     try:
         summary = stack.info()
         state = summary.result if summary is not None else "never updated"
     except (auto.CommandError, FileNotFoundError):
         pass
-    said = "cancelled" if cancelled else "stopped"
+    if interrupts >= 2:
+        return UserError(
+            f"{action} interrupted twice: the update of {env} was cancelled at once; its last "
+            f"recorded result is {state!r}. Operations that were in flight may have changed "
+            "AWS without being recorded in the stack's state.",
+            hint=f"Run `{resume}` to read the real state from AWS and finish.",
+            code=130,
+        )
     return UserError(
-        f"{action} interrupted: the update of {env} was {said}; its last recorded result is "
-        f"{state!r}. Resources that were being changed may not match the stack's state.",
-        hint=f"Run `{resume}` to reconcile with AWS and finish. If another command reports "
-        f"the stack as locked, run `pulumi cancel --stack {env}`.",
+        f"{action} interrupted: Pulumi stopped the update of {env} after the operations in "
+        f"flight and recorded them; its last recorded result is {state!r}. Nothing was lost; "
+        "the changes not yet made are still to do.",
+        hint=f"Run `{resume}` to finish.",
         code=130,
     )

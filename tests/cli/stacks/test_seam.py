@@ -53,7 +53,22 @@ def test_descendants_follow_parents_exactly():
 def test_lock_message(stderr, expected):
     error = stacks.lock_message("dev", stderr)
     assert error.message == expected
-    assert "pulumi cancel --stack dev" in error.hint
+    # That update may be healthy: cancelling it would lose its changes in flight.
+    assert "pulumi cancel" not in error.hint and "Wait for that update" in error.hint
+
+
+def test_a_lock_left_by_a_dead_process_here_may_be_cancelled():
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    stderr = (
+        f"  file:///s/x.json: created by me@{socket.gethostname()} (pid {gone}) at "
+        "2026-03-01T08:00:00Z\n"
+    )
+    assert "pulumi cancel --stack dev" in stacks.lock_message("dev", stderr).hint
 
 
 def test_error_lines_keep_pulumis_own_error_lines():
