@@ -65,6 +65,7 @@ def deploy(
         info(f"No changes: {env} is up to date.")
         return
 
+    preflight.check_docker_for(plan.planned, env)
     preflight.confirm(f"Deploy these changes to {env}?", yes=yes, action="deploy")
     info(f"Deploying {what} to {env} ...")
     done = update.run(

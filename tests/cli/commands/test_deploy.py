@@ -373,3 +373,35 @@ def test_real_deploy_run_destroy(project_root, tmp_path, monkeypatch):
         destroyed = jobs("destroy", "--env", env, "--yes", "--remove-stack")
         stack_file.unlink(missing_ok=True)
     assert destroyed.exit_code == 0, destroyed.output
+
+
+def test_every_missing_prerequisite_at_once(dev, no_aws_credentials):
+    dev.cli_installed = False
+    out = jobs("deploy", "--env", "dev", "--yes")
+    assert out.exit_code == 1
+    assert "2 prerequisites are missing" in out.stderr
+    assert "the Pulumi CLI is not installed" in out.stderr
+    assert "credentials" in out.stderr.lower()
+
+
+def test_a_deploy_that_builds_needs_docker_and_says_so_before_changing_anything(
+    dev, tmp_path, monkeypatch
+):
+    from tests.cli.fake_stacks import Step
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no docker CLI: the socket is asked
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    image = child_urn("dev", JOB_TYPE, "docker-build:index:Image", "report-image")
+    dev.steps = [Step("create", image, "docker-build:index:Image")]
+    out = jobs("deploy", "--env", "dev", "--yes")
+    assert out.exit_code == 1
+    assert "builds report-image, and Docker cannot build" in out.stderr
+    assert calls(dev, "up") == []
+
+
+def test_a_deploy_that_builds_nothing_needs_no_docker(dev, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    out = jobs("deploy", "--env", "dev", "--yes")
+    assert out.exit_code == 0, out.output
+    assert calls(dev, "up")

@@ -101,14 +101,6 @@ def test_env_init_rejects_bad_names(project_dir, automation, name):
     assert not (project_dir / f"Pulumi.{name}.yaml").exists()
 
 
-def test_env_init_without_the_pulumi_cli_writes_nothing(project_dir, automation):
-    automation.cli_installed = False
-    out = jobs("env", "init", "dev", "--region", "us-east-1")
-    assert out.exit_code == 1
-    assert "the Pulumi CLI is not installed" in out.stderr
-    assert not (project_dir / "Pulumi.dev.yaml").exists()
-
-
 def test_env_init_on_a_shared_backend_needs_a_passphrase(project_dir, automation, monkeypatch):
     out = jobs("env", "init", "dev", "--backend", "s3://team-state")
     assert out.exit_code == 1
@@ -172,3 +164,14 @@ def test_env_ls_without_the_pulumi_cli(project_dir, automation):
     out = jobs("env", "ls")
     assert out.exit_code == 1
     assert "the Pulumi CLI is not installed" in out.stderr
+
+
+def test_env_init_without_the_cli_still_writes_the_settings(project_dir, automation):
+    automation.cli_installed = False
+    out = jobs("env", "init", "qa", "--region", "eu-west-1")
+    assert out.exit_code == 1
+    assert "wrote the settings of qa to Pulumi.qa.yaml" in out.stderr
+    assert "creating its stack needs the Pulumi CLI" in out.stderr
+    text = (project_dir / "Pulumi.qa.yaml").read_text()
+    assert "aws:region: eu-west-1" in text
+    assert automation.stacks == {}

@@ -113,7 +113,7 @@ def test_every_stack_command_says_what_to_install(no_pulumi_on_path, project_dir
     write_env(project_dir, "dev")
     out = jobs(*argv)
     assert out.exit_code == 1
-    assert "error: the Pulumi CLI is not installed (no `pulumi` on PATH)" in out.stderr
+    assert "the Pulumi CLI is not installed (no `pulumi` on PATH)" in out.stderr
     assert "get.pulumi.com" in out.stderr
     assert "Traceback" not in out.output
 
