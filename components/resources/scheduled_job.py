@@ -45,7 +45,8 @@ class ScheduledJobArgs:
         """`job` is the merged manifest (`load_manifest(path, env)`); `cluster` a cluster name or
         ARN; `subnets`/`security_groups` where the task runs (the manifest's own security groups
         are added after these); `account` defaults to the caller's; `root` is the folder build
-        paths and env files are relative to; `artifacts_bucket` receives env files; `imports` maps
+        paths and env files are relative to (the inputs carry them relative to it, so it must be
+        the directory Pulumi runs the program in, the project root); `artifacts_bucket` receives env files; `imports` maps
         a child's role (`log-group`, ...) to the physical ID of an existing resource to adopt."""
         self.job = job
         self.app = app
