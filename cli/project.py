@@ -95,15 +95,14 @@ class Project:
         Pulumi.yaml's default app); a SettingsError naming the stack file when one is wrong."""
         from components.convert.settings import settings_from_config
 
-        own = f"{self.name}:"
-        values = {
-            # The program reads its own namespace, whatever the project is called.
-            (f"{DEFAULT_PROJECT}:{key[len(own) :]}" if key.startswith(own) else key): value
-            for key, value in self.stack_config(env).items()
-            if key.startswith((own, "aws:"))
-        }
+        # The program reads its own namespace (`pulumi.Config()`), whatever Pulumi.yaml names
+        # the project; messages name the keys the same way.
         return settings_from_config(
-            env, values, default_app=self.default_app, file=self.stack_file(env).name
+            env,
+            self.stack_config(env),
+            default_app=self.default_app,
+            file=self.stack_file(env).name,
+            namespace=self.name,
         )
 
     def excluded_jobs(self, env: str) -> frozenset[str]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 # Pulumi type tokens of the two components.
 JOB_TOKEN = "scheduled-jobs:index:ScheduledJob"
 ENVIRONMENT_TOKEN = "scheduled-jobs:index:Environment"
+# A built image (pulumi-docker-build): the CLI reads it in a plan to know whether an update
+# builds, and so needs Docker.
+IMAGE_TOKEN = "docker-build:index:Image"
 
 # The project name `Pulumi.yaml` is created with, and the config namespace it implies.
 DEFAULT_PROJECT = "scheduled-jobs"

@@ -14,7 +14,7 @@ import pytest
 from tests.paths import ROOT
 
 STDLIB = set(sys.stdlib_module_names)
-HEAVY = ("pulumi", "pulumi_aws", "pulumi_docker", "boto3", "botocore")
+HEAVY = ("pulumi", "pulumi_aws", "pulumi_docker_build", "boto3", "botocore")
 
 # Folder -> the top-level packages and project modules its modules may import.
 RULES = {

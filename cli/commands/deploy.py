@@ -25,7 +25,7 @@ def deploy(
 ) -> None:
     """Deploy jobs to an environment (like `copilot job deploy`), through Pulumi."""
     from cli.project import find_project
-    from cli.stacks import preflight, update
+    from cli.stacks import preflight, targets, update
     from cli.stacks import seam as stacks
     from cli.stacks.outputs import output_lines, plain
     from cli.stacks.progress import format_counts, has_changes
@@ -42,6 +42,8 @@ def deploy(
             f"{project.stack_file(env).name}, then run this command again.",
         )
     preflight.can_confirm(yes=yes, action="deploy")
+    targets.check_every_job(project, env, jobs)
+    planned = targets.planned_resources(project, env, jobs) if jobs else []
 
     session = preflight.open_session(
         project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
@@ -50,10 +52,10 @@ def deploy(
 
     check_spot_cluster(project, env, jobs)
     stack = session.stack
-    scope: dict[str, list[str] | None] = {"target": None, "exclude": None}
+    scope: dict[str, list[str] | None] = {"target": None}
     if jobs:
-        targets, excludes = stacks.job_targets(env, project.name, jobs, project.job_names())
-        scope = {"target": targets, "exclude": excludes or None}
+        state = stacks.state_resources(stack, env)
+        scope["target"] = targets.job_targets(env, project.name, jobs, planned, state)
     what = ", ".join(jobs) if jobs else "all jobs"
     retry = f"Fix the cause, then run `jobs deploy --env {env}` again; finished changes are kept."
 
@@ -66,6 +68,7 @@ def deploy(
         info(f"No changes: {env} is up to date.")
         return
 
+    preflight.check_docker_for(plan.planned, env)
     preflight.confirm(f"Deploy these changes to {env}?", yes=yes, action="deploy")
     info(f"Deploying {what} to {env} ...")
     done = update.run(

@@ -36,28 +36,28 @@ def package(
     import json
 
     from cli.project import find_project
-    from cli.stacks import preflight, update
+    from cli.stacks import preflight, targets, update
     from cli.stacks import seam as stacks
     from cli.stacks.progress import format_counts, has_changes, op_name
 
     project = find_project()
     preflight.check_env_name(env)
     jobs = project.select_jobs(names)
+    planned = targets.planned_resources(project, env, jobs) if jobs else []
     session = preflight.open_session(
         project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
     )
     image_tag = session.image_tag
-    targets: list[str] | None = None
-    excludes: list[str] | None = None
+    scope: list[str] | None = None
     if jobs:
-        targets, excludes = stacks.job_targets(env, project.name, jobs, project.job_names())
+        state = stacks.state_resources(session.stack, env)
+        scope = targets.job_targets(env, project.name, jobs, planned, state)
 
     preview, plan = update.preview(
         session.stack,
         env,
         retry="Fix the cause and run jobs package again.",
-        target=targets,
-        exclude=excludes or None,
+        target=scope,
         diff=True,
     )
     summary = {op_name(op): n for op, n in (preview.change_summary or {}).items() if n}

@@ -321,13 +321,16 @@ def seam_deploy(project: Project, backend_flag: str | None) -> Callable[[str, st
         session = preflight.open_session(
             project, env, backend_flag=backend_flag, create=True, builds=True
         )
-        targets, excludes = stacks.job_targets(env, project.name, [job], project.job_names())
+        from cli.stacks import targets as target_urns
+
+        planned = target_urns.planned_resources(project, env, [job])
+        state = stacks.state_resources(session.stack, env)
+        targets = target_urns.job_targets(env, project.name, [job], planned, state)
         progress = Recorder(emit=info)
         try:
             with stacks.pulumi_errors(env, action=f"deploy to {env}", recorder=progress):
                 session.stack.up(
                     target=targets,
-                    exclude=excludes or None,
                     on_event=progress,
                     color="never",
                 )

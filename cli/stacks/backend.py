@@ -1,8 +1,12 @@
 """Which Pulumi backend (state store) a command uses, and the secrets passphrase it needs.
 
-Order: `--backend URL`, then `PULUMI_BACKEND_URL`, then `backend.url` in Pulumi.yaml, then the
-backend of an earlier `pulumi login`. Someone who never logged in gets a file backend inside the
-project (`.pulumi-state/`, git-ignored) and is told so the first time.
+The Pulumi CLI's own order (pulumi/pulumi, pkg/workspace `GetCurrentCloudURLWithSource`, after
+the `--backend`-like flag): `--backend URL`,
+then `PULUMI_BACKEND_URL`, then `backend.url` in Pulumi.yaml, then the backend of an earlier
+`pulumi login` (`current` in ~/.pulumi/credentials.json), then, with `PULUMI_ACCESS_TOKEN` set,
+Pulumi Cloud (what the CLI logs in to by default: a CI job with only a token). Only when the CLI
+itself would have no backend at all does a command use a file backend inside the project
+(`.pulumi-state/`, git-ignored), and it says so the first time.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 # Self-managed ("DIY") backends keep secrets with the passphrase provider unless a stack
 # names another one (awskms://, ...); Pulumi Cloud keeps them itself.
 DIY_SCHEMES = ("file://", "s3://", "gs://", "azblob://", "postgres://")
+# Where the CLI logs in when nothing else names a backend (PULUMI_API overrides it).
+PULUMI_CLOUD = "https://api.pulumi.com"
 
 
 @dataclass(frozen=True)
@@ -82,13 +88,18 @@ def resolve(
         url, source = _project_backend(project), "Pulumi.yaml"
     elif logged_in_url():
         url, source = logged_in_url(), "pulumi login"
+    elif os.environ.get("PULUMI_ACCESS_TOKEN"):
+        # The CLI logs in to Pulumi Cloud with the token by itself: nothing to pass on.
+        url, source = os.environ.get("PULUMI_API") or PULUMI_CLOUD, "PULUMI_ACCESS_TOKEN"
     else:
         url, source = local_url(project), "project-local"
         state = project.root / LOCAL_STATE_DIR
         if not state.exists():
             state.mkdir(parents=True)
             note = (
-                f"You are not logged in to a Pulumi backend, so state is kept in {state} "
+                "The Pulumi CLI has no backend here (no --backend, PULUMI_BACKEND_URL, "
+                "backend.url in Pulumi.yaml, `pulumi login` or PULUMI_ACCESS_TOKEN), so "
+                f"state is kept in {state} "
                 "(git-ignored, on this machine only). Secrets in it use an empty passphrase "
                 "unless PULUMI_CONFIG_PASSPHRASE is set. To share state with your team, "
                 "run `pulumi login` (Pulumi Cloud, s3://..., ...) or pass --backend."

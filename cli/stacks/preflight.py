@@ -93,13 +93,26 @@ def open_session(
     from cli.stacks import seam as stacks
 
     check_env_name(env)
-    command = stacks.pulumi_command()
+    from cli.ops.session import for_project
+
+    # Every missing prerequisite in one message, not one per run.
+    problems: list[UserError] = []
+    command = None
+    try:
+        command = stacks.pulumi_command()
+    except UserError as exc:
+        problems.append(exc)
+    aws_session = for_project(project, env)
+    if aws and command is None:  # with a CLI, after the stack (an unknown env comes first)
+        try:
+            check_credentials(aws_session)
+        except UserError as exc:
+            problems.append(exc)
+    if problems:
+        raise missing(problems)
     chosen = backend.resolve(project, env, backend_flag)
     if chosen.note:
         info(chosen.note)
-    from cli.ops.session import for_project
-
-    aws_session = for_project(project, env)
     env_vars = dict(chosen.env_vars)
     if builds:
         from components.tools.image_tag import default_image_tag
@@ -120,3 +133,65 @@ def open_session(
         aws=aws_session,
         image_tag=image_tag,
     )
+
+
+def missing(problems: list[UserError]) -> UserError:
+    """One error for several missing prerequisites (one alone stays as it is)."""
+    if len(problems) == 1:
+        return problems[0]
+    lines = "\n".join(f"  - {p.message}" for p in problems)
+    hints = "\n".join(f"  - {p.hint}" for p in problems if p.hint)
+    return UserError(f"{len(problems)} prerequisites are missing:\n{lines}", hint=hints or None)
+
+
+def docker_problem(timeout: float = 15.0) -> str | None:
+    """Why the Docker daemon cannot build now, or None when it answers. Asks the `docker` CLI
+    (which honours DOCKER_HOST and docker contexts) when installed, else the socket."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+
+    if shutil.which("docker"):
+        try:
+            done = subprocess.run(
+                ["docker", "version", "--format", "{{.Server.Version}}"],
+                capture_output=True, text=True, timeout=timeout, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"`docker version` failed: {exc}"
+        if done.returncode == 0:
+            return None
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        return lines[-1] if lines else f"`docker version` exited with {done.returncode}"
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    try:
+        if host.startswith("unix://"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(timeout)
+                sock.connect(host[len("unix://") :])
+        elif host.startswith("tcp://"):
+            address, _, port = host[len("tcp://") :].partition(":")
+            socket.create_connection((address, int(port or 2375)), timeout=timeout).close()
+        else:
+            return None  # ssh:// and others: left to the provider
+    except (OSError, ValueError) as exc:
+        return f"no Docker daemon answers at {host} ({exc.strerror or exc})"
+    return None
+
+
+def check_docker_for(planned: list[Any], env: str) -> None:
+    """Before an update whose plan builds an image: the daemon must answer. Previews,
+    refreshes and destroys never need it (docs/deploying.md)."""
+    from components.contract import IMAGE_TOKEN
+
+    builds = [c.name for c in planned if c.type == IMAGE_TOKEN and c.op != "delete"]
+    if not builds:
+        return
+    problem = docker_problem()
+    if problem:
+        raise UserError(
+            f"deploying to {env} builds {', '.join(builds)}, and Docker cannot build: {problem}",
+            hint="Start Docker (or set DOCKER_HOST), then deploy again; nothing was changed. "
+            "A deploy that builds nothing (same tag and build context) needs no Docker.",
+        )

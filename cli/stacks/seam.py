@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cli.output import UserError
-from components.contract import ENVIRONMENT_TOKEN, JOB_TOKEN
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.project import Project
 
-# --exclude (used when one job's name is a prefix of another's) first shipped in 3.158.0;
-# URN wildcards in --target are older.
+# Targeted updates use exact URNs (cli/stacks/targets.py), never `--exclude` (3.158.0+), so
+# the floor is the Automation API's own features used here (`PulumiCommand`, 3.95+ ...); we
+# keep the version this was last checked with as the documented minimum.
 MIN_CLI_VERSION = "3.158.0"
 INSTALL_HINT = (
     f"Install the Pulumi CLI {MIN_CLI_VERSION} or newer and make sure `pulumi` is on PATH: "
@@ -102,33 +102,11 @@ def urn(env: str, project: str, qualified_type: str, name: str) -> str:
     return f"urn:pulumi:{env}::{project}::{qualified_type}::{name}"
 
 
-def component_targets(env: str, project: str, token: str, name: str) -> list[str]:
-    """A component and everything below it: the component's URN, plus a glob for its
-    children, whose types start with the component's (`token$...`) and whose names start with
-    `<name>-` (the naming contract). In Pulumi globs `*` stays inside one `:`-separated part and
-    `**` crosses them."""
-    return [urn(env, project, token, name), urn(env, project, token + "$**", name + "-*")]
-
-
-def job_targets(
-    env: str, project: str, jobs: Iterable[str], known_jobs: Iterable[str]
-) -> tuple[list[str], list[str]]:
-    """(targets, excludes) that limit an update to `jobs` plus the environment's shared
-    resources and the stack's outputs.
-
-    A glob `report-*` would also catch the children of a job named `report-daily`; such jobs
-    are excluded explicitly so they stay untouched.
-    """
-    jobs = sorted(set(jobs))
-    targets = [urn(env, project, ROOT_TYPE, f"{project}-{env}")]
-    targets += component_targets(env, project, ENVIRONMENT_TOKEN, env)
-    excludes: list[str] = []
-    for job in jobs:
-        targets += component_targets(env, project, JOB_TOKEN, job)
-    for other in sorted(set(known_jobs) - set(jobs)):
-        if any(other.startswith(job + "-") for job in jobs):
-            excludes += component_targets(env, project, JOB_TOKEN, other)
-    return targets, excludes
+def state_resources(stack: Any, env: str) -> list[dict[str, Any]]:
+    """The resources of the stack's state (`pulumi stack export`)."""
+    with pulumi_errors(env):
+        state = stack.export_stack()
+    return list((state.deployment or {}).get("resources") or [])
 
 
 def descendants(resources: Iterable[Mapping[str, Any]], root_urn: str) -> list[str]:
@@ -160,11 +138,34 @@ def lock_message(env: str | None, stderr: str) -> UserError:
         detail += f", pid {owner['pid']}" if owner["pid"] else ""
         detail += f", at {owner['when']})"
     stack = f" --stack {env}" if env else ""
-    return UserError(
-        f"{where} is locked by another update{detail}",
-        hint="Wait for that update to finish. If it was interrupted and nothing is running, "
-        f"release the lock with `pulumi cancel{stack}` and try again.",
+    hint = (
+        "Wait for that update to finish: it may be running right now (`scheduled-jobs env ls` "
+        "shows it in progress), and cancelling a running update leaves the changes it has in "
+        "flight unrecorded."
     )
+    if owner and _dead_here(owner["who"], owner["pid"]):
+        hint = (
+            f"That update was started on this machine by process {owner['pid']}, which is no "
+            f"longer running: release its lock with `pulumi cancel{stack}`, then run "
+            "`scheduled-jobs deploy` with --refresh to record what it changed."
+        )
+    return UserError(f"{where} is locked by another update{detail}", hint=hint)
+
+
+def _dead_here(who: str, pid: str | None) -> bool:
+    """True when the lock's owner `user@host (pid N)` is this host and N is not running."""
+    import os
+    import socket
+
+    if not pid or who.rsplit("@", 1)[-1] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def command_output(exc: BaseException) -> tuple[str, str]:
@@ -231,26 +232,38 @@ def pulumi_errors(
         ) from None
 
 
-def interrupted(stack: Any, env: str, action: str, resume: str) -> UserError:
-    """After Ctrl-C during an update: cancel it through the workspace and say where the
-    stack stands."""
+def cancel(stack: Any) -> bool:
+    """`pulumi cancel` on the stack; False when there was nothing to cancel."""
     auto = automation()
-    cancelled = True
     try:
         stack.cancel()
     except (auto.CommandError, FileNotFoundError):
-        cancelled = False  # nothing left running, or the backend cannot cancel
+        return False
+    return True
+
+
+def interrupted(stack: Any, env: str, action: str, resume: str, interrupts: int = 1) -> UserError:
+    """After Ctrl-C during an update: say where the stack stands and what to do next. One
+    Ctrl-C let the engine stop gracefully (nothing is lost); two cancelled it."""
+    auto = automation()
     state = "unknown"
     try:
         summary = stack.info()
         state = summary.result if summary is not None else "never updated"
     except (auto.CommandError, FileNotFoundError):
         pass
-    said = "cancelled" if cancelled else "stopped"
+    if interrupts >= 2:
+        return UserError(
+            f"{action} interrupted twice: the update of {env} was cancelled at once; its last "
+            f"recorded result is {state!r}. Operations that were in flight may have changed "
+            "AWS without being recorded in the stack's state.",
+            hint=f"Run `{resume}` to read the real state from AWS and finish.",
+            code=130,
+        )
     return UserError(
-        f"{action} interrupted: the update of {env} was {said}; its last recorded result is "
-        f"{state!r}. Resources that were being changed may not match the stack's state.",
-        hint=f"Run `{resume}` to reconcile with AWS and finish. If another command reports "
-        f"the stack as locked, run `pulumi cancel --stack {env}`.",
+        f"{action} interrupted: Pulumi stopped the update of {env} after the operations in "
+        f"flight and recorded them; its last recorded result is {state!r}. Nothing was lost; "
+        "the changes not yet made are still to do.",
+        hint=f"Run `{resume}` to finish.",
         code=130,
     )

@@ -1,6 +1,16 @@
 """One routine for a stack update (deploy, destroy, delete) and one for its preview (deploy,
 package): live progress lines, the engine's errors as one message with how to retry, Ctrl-C
-(cancel the update, say where the stack stands) and the summary line."""
+and the summary line.
+
+Ctrl-C: a terminal sends SIGINT to the whole foreground process group, so the `pulumi` child
+gets it too and, on the first one, stops gracefully: it finishes the operations in flight and
+records them in the state, then exits. The Automation API call runs in a worker thread so that
+our KeyboardInterrupt (main thread only) never abandons the child: the SDK keeps reading its
+output until it exits (abandoning it would close the pipes it writes to). A second Ctrl-C makes
+the CLI stop at once; only then do we also call `stack.cancel()`, and we say what that costs:
+operations in flight may have changed AWS without being recorded (the SDK's own warning on
+`cancel`), so the next command should refresh.
+"""
 
 from __future__ import annotations
 
@@ -41,11 +51,67 @@ def run(
     from cli.ops.times import format_duration
 
     progress = Recorder(emit=info)
-    try:
-        with seam.pulumi_errors(env, action=action, recorder=progress, retry=retry):
-            result = getattr(stack, operation)(on_event=progress, color="never", **options)
-    except KeyboardInterrupt:
-        raise seam.interrupted(stack, env, command, resume=resume) from None
+    call = lambda: getattr(stack, operation)(on_event=progress, color="never", **options)  # noqa: E731
+    outcome, interrupts = _in_worker(stack, call)
+    if interrupts:
+        raise seam.interrupted(stack, env, command, resume=resume, interrupts=interrupts)
+    with seam.pulumi_errors(env, action=action, recorder=progress, retry=retry):
+        result = outcome()
     counts = format_counts(result.summary.resource_changes or {})
     info(f"{done} in {format_duration(progress.elapsed())}: {counts}")
     return result
+
+
+# How long to wait for the engine after a second Ctrl-C and `cancel` (it stops at once then).
+AFTER_CANCEL_SECONDS = 60.0
+
+
+def _in_worker(stack: Any, call: Any) -> tuple[Any, int]:
+    """Run `call` in a thread; wait for it through Ctrl-C. Returns (a function that returns
+    the result or raises the call's exception, the number of Ctrl-Cs)."""
+    import threading
+
+    box: dict[str, Any] = {}
+    # An Event, not Thread.join: a KeyboardInterrupt inside join() can leave the thread marked
+    # as finished while it still runs (CPython's join releases the thread's lock on any error).
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="pulumi-update", daemon=True)
+    interrupts = 0
+    started = False
+    while not done.is_set():
+        try:
+            if not started:  # a Ctrl-C may come while start() waits for the thread
+                started = True
+                worker.start()
+            elif interrupts >= 2:
+                done.wait(AFTER_CANCEL_SECONDS)
+                break
+            else:
+                done.wait(0.2)
+        except KeyboardInterrupt:
+            interrupts += 1
+            if interrupts == 1:
+                info(
+                    "Ctrl-C: Pulumi is stopping after the operations in flight and records "
+                    "them; wait for it. Press Ctrl-C again to stop at once (then resources "
+                    "being changed may exist in AWS without being in the stack's state)."
+                )
+            elif interrupts == 2:
+                info("Second Ctrl-C: cancelling the update now.")
+                seam.cancel(stack)
+
+    def outcome() -> Any:
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    return outcome, interrupts

@@ -12,10 +12,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from components.contract import JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
+from components.contract import IMAGE_TOKEN, JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
 from components.convert import addons as addon_stack
 from components.convert import alerts, arns, efs, naming, policies, publish, scheduler
 from components.convert.container_definitions import (
@@ -135,6 +135,13 @@ class JobPlan:
 def manifest_file(job: str) -> str:
     """The manifest's path in a project, for problems found after loading."""
     return f"{MANIFESTS_DIR}/{job}/{MANIFEST_FILE}"
+
+
+def project_path(relative: str) -> str:
+    """A path inside the project as the program's inputs carry it: relative to the project
+    root (POSIX, normalised), never the machine's absolute path, so another checkout or a CI
+    runner sees no diff. Pulumi runs the program, and starts its providers, in the root."""
+    return PurePosixPath(relative.replace("\\", "/")).as_posix()
 
 
 def _json(document: Any) -> str:
@@ -688,35 +695,39 @@ def _images(b: _Builder, job: Job, tags: dict, partition: str):
         tag = ctx.image_tag if container == job.name else f"{container}-{ctx.image_tag}"
         role = "image" if container == job.name else f"{container}-image"
         dockerfile, context = build_paths(build.dockerfile, build.context)
+        # pulumi-docker-build, not pulumi-docker: its provider reaches the Docker daemon only
+        # to build, so previews, refreshes and destroys work without one (docs/deploying.md).
         image = b.add(
             role,
-            "docker:index/image:Image",
+            IMAGE_TOKEN,
             {
-                "imageName": derive(lambda url, tag=tag: f"{url}:{tag}", url=url),
-                "build": without_none(
+                "tags": [derive(lambda url, tag=tag: f"{url}:{tag}", url=url)],
+                # Relative to the project root, the folder Pulumi runs the program in: the
+                # same inputs on every machine and checkout path.
+                "context": {"location": project_path(context)},
+                "dockerfile": {"location": project_path(dockerfile)},
+                "buildArgs": dict(build.args) or None,
+                "target": build.target,
+                "cacheFrom": [{"registry": {"ref": ref}} for ref in build.cache_from] or None,
+                "platforms": [platform],
+                "push": True,
+                "registries": [
                     {
-                        "context": str(ctx.root / context),
-                        "dockerfile": str(ctx.root / dockerfile),
-                        "args": dict(build.args) or None,
-                        "target": build.target,
-                        "cacheFrom": {"images": list(build.cache_from)}
-                        if build.cache_from
-                        else None,
-                        "platform": platform,
+                        "address": url,
+                        "username": Out(token, "userName"),
+                        "password": Out(token, "password"),
                     }
-                ),
-                "registry": {
-                    "server": url,
-                    "username": Out(token, "userName"),
-                    "password": Out(token, "password"),
-                },
-                # pulumi_docker's defaults, sent by its SDK: stated so the plan is complete.
+                ],
+                # A preview never builds: it needs no daemon, and an update builds only when
+                # the tag or the build context changed (the provider hashes the context).
                 "buildOnPreview": False,
-                "skipPush": False,
+                "network": "default",  # the SDK's default, sent by it: stated so the plan is whole
             },
         )
         # The digest, not the tag: every new image is a new task definition revision.
-        images[container] = Out(image, "repoDigest")
+        images[container] = derive(
+            lambda url, digest: f"{url}@{digest}", url=url, digest=Out(image, "digest")
+        )
     return images, pull_arns, repository
 
 
@@ -740,6 +751,7 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
     grants: list[Any] = []
     for container, relative in files.items():
         path = ctx.root / relative
+        source = project_path(relative)
         try:
             content = path.read_bytes()
         except OSError as exc:
@@ -757,7 +769,7 @@ def _env_files(b: _Builder, job: Job, tags: dict, partition: str):
         b.add(
             suffix,
             "aws:s3/bucketObjectv2:BucketObjectv2",
-            {"bucket": ctx.artifacts_bucket, "key": key, "source": FileAsset(str(path)),
+            {"bucket": ctx.artifacts_bucket, "key": key, "source": FileAsset(source),
              "contentType": "text/plain", "tags": tags},
         )  # fmt: skip
         object_arn = derive(

@@ -39,6 +39,13 @@ class EnvironmentSettings:
     # Existing resources to adopt (Pulumi's `import`): job -> {child role: physical ID}, e.g.
     # {"report": {"log-group": "/copilot/demo-dev-report"}} (written by `migrate copilot`).
     imports: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The project's name in Pulumi.yaml: the config namespace (`<namespace>:app`) and the name
+    # messages give a setting.
+    namespace: str = PROJECT
+
+    def setting(self, key: str) -> str:
+        """The full config key of a setting, e.g. `billing-jobs:privateSubnets`."""
+        return f"{self.namespace}:{key}"
 
     @property
     def uses_default_vpc(self) -> bool:
@@ -46,15 +53,21 @@ class EnvironmentSettings:
 
 
 def settings_from_config(
-    env: str, values: Mapping[str, Any], *, default_app: str = DEFAULT_APP, file: str | None = None
+    env: str,
+    values: Mapping[str, Any],
+    *,
+    default_app: str = DEFAULT_APP,
+    file: str | None = None,
+    namespace: str = PROJECT,
 ) -> EnvironmentSettings:
     """Build the settings from config values keyed as in the stack file (`aws:region`,
-    `scheduled-jobs:app`, ...); keys of other namespaces are ignored. A wrong shape is an error
+    `<namespace>:app`, ...; `namespace` is the project's name); keys of other namespaces are
+    ignored. A wrong shape is an error
     naming the key and (given `file`) the stack file: a SettingsError."""
     problems: list[Problem] = []
 
     def get(key: str) -> Any:
-        return values.get(f"{PROJECT}:{key}")
+        return values.get(f"{namespace}:{key}")
 
     def as_list(key: str) -> tuple[str, ...]:
         value = get(key)
@@ -64,7 +77,7 @@ def settings_from_config(
             return tuple(part.strip() for part in value.split(",") if part.strip())
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(value)
-        problems.append(Problem("must be a list of strings", path=f"{PROJECT}:{key}", file=file))
+        problems.append(Problem("must be a list of strings", path=f"{namespace}:{key}", file=file))
         return ()
 
     def as_str(key: str) -> str | None:
@@ -73,13 +86,13 @@ def settings_from_config(
             return None
         if isinstance(value, str):
             return value
-        problems.append(Problem("must be a string", path=f"{PROJECT}:{key}", file=file))
+        problems.append(Problem("must be a string", path=f"{namespace}:{key}", file=file))
         return None
 
     tags = get("tags") or {}
     if not isinstance(tags, Mapping):
         problems.append(
-            Problem("must be a map of tag names to values", path=f"{PROJECT}:tags", file=file)
+            Problem("must be a map of tag names to values", path=f"{namespace}:tags", file=file)
         )
         tags = {}
     region = values.get("aws:region") or DEFAULT_REGION
@@ -91,14 +104,14 @@ def settings_from_config(
     if problem := name_problem("environment", env):
         problems.append(Problem(problem, path="environment", file=file))
     if problem := name_problem("application", app):
-        problems.append(Problem(problem, path=f"{PROJECT}:app", file=file))
+        problems.append(Problem(problem, path=f"{namespace}:app", file=file))
     imports = get("imports") or {}
     if not _is_imports(imports):
         problems.append(
             Problem(
                 "must map job names to {role: physical ID} with roles from "
                 + ", ".join(IMPORTABLE_ROLES),
-                path=f"{PROJECT}:imports",
+                path=f"{namespace}:imports",
                 file=file,
             )
         )
@@ -114,6 +127,7 @@ def settings_from_config(
         tags={str(k): str(v) for k, v in tags.items()},
         excluded_jobs=frozenset(as_list("excludedJobs")),
         imports={job: dict(roles) for job, roles in imports.items()},
+        namespace=namespace,
     )
     if problems:
         raise SettingsError(problems)
@@ -129,7 +143,9 @@ def _is_imports(value: Any) -> bool:
     )
 
 
-def config_values_from_pulumi(config: Any, aws_config: Any) -> dict[str, Any]:
+def config_values_from_pulumi(
+    config: Any, aws_config: Any, *, namespace: str = PROJECT
+) -> dict[str, Any]:
     """Read the keys this project uses from `pulumi.Config` objects into a plain dict.
 
     Lists and maps are structured config (YAML lists/maps in the stack file), read as objects;
@@ -137,13 +153,13 @@ def config_values_from_pulumi(config: Any, aws_config: Any) -> dict[str, Any]:
     """
     values: dict[str, Any] = {"aws:region": aws_config.get("region")}
     for key in STRING_KEYS:
-        values[f"{PROJECT}:{key}"] = config.get(key)
+        values[f"{namespace}:{key}"] = config.get(key)
     for key in LIST_KEYS + MAP_KEYS:
         raw = config.get(key)
         if raw is None:
             continue
         try:
-            values[f"{PROJECT}:{key}"] = config.get_object(key)
+            values[f"{namespace}:{key}"] = config.get_object(key)
         except Exception:  # noqa: BLE001 - not JSON: a plain comma-separated string
-            values[f"{PROJECT}:{key}"] = raw
+            values[f"{namespace}:{key}"] = raw
     return values

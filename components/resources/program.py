@@ -27,9 +27,13 @@ from components.tools.image_tag import image_tag
 
 def stack_settings() -> EnvironmentSettings:
     """This stack's settings, read through `pulumi.Config` (Pulumi.<stack>.yaml)."""
-    values = config_values_from_pulumi(pulumi.Config(), pulumi.Config("aws"))
+    # The project's own namespace, whatever Pulumi.yaml names it.
+    namespace = pulumi.get_project()
+    values = config_values_from_pulumi(pulumi.Config(), pulumi.Config("aws"), namespace=namespace)
     stack = pulumi.get_stack()
-    return settings_from_config(stack, values, default_app=DEFAULT_APP, file=f"Pulumi.{stack}.yaml")
+    return settings_from_config(
+        stack, values, default_app=DEFAULT_APP, namespace=namespace, file=f"Pulumi.{stack}.yaml"
+    )
 
 
 def run(

@@ -2,7 +2,7 @@
 
 Every document (container definitions, state machine definition, IAM policies, names, tags)
 comes from a pure function in this package; this module only wires them into `pulumi_aws` and
-`pulumi_docker` resources, named `<job>-<role>` and parented to the component.
+`pulumi_docker_build` resources, named `<job>-<role>` and parented to the component.
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ class ScheduledJobArgs:
         """`job` is the merged manifest (`load_manifest(path, env)`); `cluster` a cluster name or
         ARN; `subnets`/`security_groups` where the task runs (the manifest's own security groups
         are added after these); `account` defaults to the caller's; `root` is the folder build
-        paths and env files are relative to; `artifacts_bucket` receives env files; `imports` maps
-        a child's role (`log-group`, ...) to the physical ID of an existing resource to adopt;
-        `schedule_group` is the EventBridge Scheduler group for a job that needs Scheduler
-        (`on.timezone`, `on.window`, `at()`; default: the account's `default` group);
-        `alerts_topic` the SNS topic ARN failure alerts go to (without it, only the manifest's
-        `alerts.topic`)."""
+        paths and env files are relative to (the inputs carry them relative to it, so it must
+        be the directory Pulumi runs the program in, the project root); `artifacts_bucket`
+        receives env files; `imports` maps a child's role (`log-group`, ...) to the physical ID
+        of an existing resource to adopt; `schedule_group` is the EventBridge Scheduler group
+        for a job that needs Scheduler (`on.timezone`, `on.window`, `at()`; default: the
+        account's `default` group); `alerts_topic` the SNS topic ARN failure alerts go to
+        (without it, only the manifest's `alerts.topic`)."""
         self.job = job
         self.app = app
         self.env = env
@@ -95,8 +96,8 @@ class ScheduledJobArgs:
             job,
             public_subnets=environment.public_subnets,
             private_subnets=list(settings.private_subnets),
-            private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
-            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
+            private_setting=f"{settings.setting('privateSubnets')} in Pulumi.{settings.env}.yaml",
+            public_setting=f"{settings.setting('subnets')} in Pulumi.{settings.env}.yaml",
         )
         return cls(
             job,

@@ -1,5 +1,5 @@
 """Register plan data (components/convert/plan.py) as Pulumi resources: the one place where
-plan values become `pulumi_aws` / `pulumi_docker` resources, Outputs and resource options.
+plan values become `pulumi_aws` / `pulumi_docker_build` resources, Outputs and resource options.
 
 Each resource type maps to its SDK class (so the provider's defaults, secrets and versions
 apply as in any Pulumi program); top-level inputs become the class's keyword arguments, nested
@@ -16,6 +16,7 @@ from typing import Any
 
 import pulumi
 
+from components.contract import IMAGE_TOKEN
 from components.convert.plan import Derived, FileAsset, Out, Resource, is_plain
 
 # Type token -> (module, class) of the SDK; lookups -> (module, function).
@@ -53,7 +54,7 @@ _CLASSES = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("pulumi_aws.cloudwatch", "MetricAlarm"),
     "aws:scheduler/schedule:Schedule": ("pulumi_aws.scheduler", "Schedule"),
     "aws:scheduler/scheduleGroup:ScheduleGroup": ("pulumi_aws.scheduler", "ScheduleGroup"),
-    "docker:index/image:Image": ("pulumi_docker", "Image"),
+    IMAGE_TOKEN: ("pulumi_docker_build", "Image"),
 }
 _LOOKUPS = {
     "aws:index/getCallerIdentity:getCallerIdentity": ("pulumi_aws", "get_caller_identity_output"),

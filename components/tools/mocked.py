@@ -28,8 +28,10 @@ def render(
     config: Mapping[str, Any],
     region: str,
     relations: bool = False,
+    preview: bool = False,
 ) -> list[dict]:
-    """Run `program` (a Pulumi program function) under mocks; return its resources as
+    """Run `program` (a Pulumi program function) under mocks (as a preview with `preview`);
+    return its resources as
     `{"type", "name", "inputs"}` dicts sorted by name (a component, then its children). With
     `relations`, each also has "parent" (a logical name or None) and "dependsOn" (sorted
     logical names), as the engine would receive them."""
@@ -42,7 +44,7 @@ def render(
             for key, value in config.items()
         }
     )
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
     seen: dict[str, dict] = {}
     with _without_source_positions(), _recording_relations(seen):
         pulumi.runtime.test(program)()

@@ -8,6 +8,8 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from components.contract import IMAGE_TOKEN
+
 PLACEHOLDER_ACCOUNT = "123456789012"
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -118,10 +120,10 @@ def computed(type_: str, name: str, inputs: Mapping[str, Any], *, region: str) -
             ),
             "outputs": stack_outputs(inputs.get("templateBody", "{}"), stack, region=region),
         }
-    if type_ == "docker:index/image:Image":
-        image = inputs.get("imageName", name)
-        repo = image.rsplit(":", 1)[0] if "/" in image else image
-        return {"repoDigest": f"{repo}@sha256:{_digest(image)}", "baseImageName": image}
+    if type_ == IMAGE_TOKEN:
+        tag = (inputs.get("tags") or [name])[0]
+        digest = f"sha256:{_digest(tag)}"
+        return {"digest": digest, "ref": f"{tag}@{digest}", "contextHash": _digest(name)}
     return {}
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from components.contract import DEFAULT_APP
+from components.contract import DEFAULT_APP, IMAGE_TOKEN
 from components.convert.environment import environment_needs, environment_plan
 from components.convert.job import JobContext, job_plan, placement
 from components.convert.plan import Derived, FileAsset, Out, Resource
@@ -59,8 +59,8 @@ def stack_plan(
             job,
             public_subnets=env.public_subnets,
             private_subnets=list(settings.private_subnets),
-            private_setting=f"scheduled-jobs:privateSubnets in Pulumi.{settings.env}.yaml",
-            public_setting=f"scheduled-jobs:subnets in Pulumi.{settings.env}.yaml",
+            private_setting=f"{settings.setting('privateSubnets')} in Pulumi.{settings.env}.yaml",
+            public_setting=f"{settings.setting('subnets')} in Pulumi.{settings.env}.yaml",
         )
         plan = job_plan(
             job,
@@ -171,8 +171,8 @@ def render_jobs(
     stack's `excludedJobs`) in environment `stack`, with the stack settings `config`."""
     from components.manifest.project import load_jobs
 
-    del project  # the config keys name it; kept for callers that pass it
-    settings = settings_from_config(stack, dict(config), default_app=DEFAULT_APP)
+    # The config keys are the project's own (`<project>:app`), as the program reads them.
+    settings = settings_from_config(stack, dict(config), default_app=DEFAULT_APP, namespace=project)
     if settings.region != region:
         settings = EnvironmentSettings(**{**settings.__dict__, "region": region})
     loaded = load_jobs(
@@ -220,10 +220,11 @@ def job_summary(resources: list[dict]) -> dict[str, Any]:
         if containers:
             image = containers[0].get("image", "")
             built = [
-                r["inputs"].get("imageName", "")
+                tag
                 for r in resources
-                if r["type"] == "docker:index/image:Image"
-                and image.startswith(r["inputs"].get("imageName", "").rsplit(":", 1)[0] + "@")
+                if r["type"] == IMAGE_TOKEN
+                for tag in (r["inputs"].get("tags") or [])[:1]
+                if image.startswith(tag.rsplit(":", 1)[0] + "@")
             ]
             # A built image is deployed by digest; the tag it is pushed with reads better.
             summary["image"] = f"{built[0]} (built, deployed by digest)" if built else image

@@ -126,7 +126,7 @@ class FakeStack:
         for step in steps:
             send({"resourcePreEvent": {"metadata": step.metadata(), "planning": planning}})
             if op in self.fake.interrupt:
-                raise KeyboardInterrupt
+                self._ctrl_c(op, step, planning, send)
             send({"resOutputsEvent": {"metadata": step.metadata(), "planning": planning}})
         failure = self.fake.failures.get(op)
         for data in failure.events if failure else []:
@@ -140,6 +140,28 @@ class FakeStack:
                     "PolicyPacks": {},
                 }
             }
+        )
+
+    def _ctrl_c(self, op, step, planning, send) -> None:
+        """A terminal's Ctrl-C: SIGINT reaches this process's main thread and the `pulumi`
+        child alike. The child, on the first, finishes the operation in flight, records it and
+        exits with "update canceled"; on a second it stops at once (and the caller's `cancel`
+        is seen here)."""
+        import _thread
+        import time
+
+        for n in range(self.fake.ctrl_c):
+            _thread.interrupt_main()
+            time.sleep(0.5)  # the main thread notices between presses
+            if n == 0:
+                send({"resOutputsEvent": {"metadata": step.metadata(), "planning": planning}})
+        if self.fake.ctrl_c >= 2:
+            deadline = time.monotonic() + 5
+            while ("cancel", {}) not in self.calls and time.monotonic() < deadline:
+                time.sleep(0.05)
+        self.last_result = "failed"
+        raise create_command_error(
+            _cmd.CommandResult(stdout="", stderr="error: update canceled", code=255)
         )
 
     def _counts(self, steps: list[Step]) -> dict[str, int]:
@@ -284,7 +306,8 @@ class FakeAutomation:
         self.outputs: dict[str, Any] = {}
         self.resources: list[dict[str, Any]] = []
         self.failures: dict[str, Failure] = {}
-        self.interrupt: set[str] = set()
+        self.interrupt: set[str] = set()  # operations interrupted by Ctrl-C
+        self.ctrl_c = 1  # how many times it is pressed
         self.cancel_fails = False
         self.updating: set[str] = set()
         self.deployed: set[str] = set()
@@ -400,7 +423,8 @@ def project_dir(tmp_path, monkeypatch, project_root) -> Path:
         (root / MANIFESTS_DIR / job / MANIFEST_FILE).write_text(MANIFEST.format(name=job))
     monkeypatch.setenv("JOBS_PROJECT_DIR", str(root))
     monkeypatch.setenv("PULUMI_HOME", str(tmp_path / "pulumi-home"))
-    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):
+    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
+                "PULUMI_ACCESS_TOKEN"):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     return root
 

@@ -276,12 +276,12 @@ def write_project(
     write_env(root, env, {"aws:region": REGION})
 
 
-HEAVY = ("pulumi", "pulumi_aws", "pulumi_docker")
+HEAVY = ("pulumi", "pulumi_aws", "pulumi_docker_build")
 
 
 def run_without_pulumi(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
     """Run `jobs ARGS` (or, given `code`, those Python lines) in a fresh interpreter and fail
-    if it loaded pulumi, pulumi_aws or pulumi_docker, whether or not it succeeded."""
+    if it loaded pulumi, pulumi_aws or pulumi_docker_build, whether or not it succeeded."""
     if code is None:
         code = f"from cli.main import main\nsys.argv = ['jobs', *{list(args)!r}]\nmain()"
     script = (

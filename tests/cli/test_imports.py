@@ -1,5 +1,5 @@
 """The import rule of the CLI: the AWS side (cli/ops) and the commands that do not deploy never
-load Pulumi (pulumi, pulumi_aws, pulumi_docker), neither when imported nor while printing
+load Pulumi (pulumi, pulumi_aws, pulumi_docker_build), neither when imported nor while printing
 their help. Each case runs in a fresh interpreter (tests.cli.seed.run_without_pulumi), so
 nothing an earlier test imported can hide a violation."""
 

@@ -75,3 +75,11 @@ def test_no_manifests_at_all(project_dir):
         manifest.unlink()
     with pytest.raises(UserError, match="no manifests found"):
         find_project().select_jobs(None, default_all=True)
+
+
+def test_a_renamed_project_names_its_own_keys_in_messages(project_dir):
+    (project_dir / "Pulumi.yaml").write_text("name: payroll\nruntime: python\n")
+    write_env(project_dir, "dev", {"payroll:subnets": 5, "scheduled-jobs:app": "ignored"})
+    with pytest.raises(SettingsError) as caught:
+        find_project().settings("dev")
+    assert {p.path for p in caught.value.problems} == {"payroll:subnets"}

@@ -72,11 +72,21 @@ def init(
         security_groups=security_groups,
     )
 
-    command = stacks.pulumi_command()
+    existed = path.is_file()
+    try:
+        command = stacks.pulumi_command()
+    except UserError as exc:
+        # The settings are ours to write; only the stack needs the CLI.
+        stack_file.update_config(project, name, values)
+        raise UserError(
+            f"wrote the settings of {name} to {path.name}, but creating its stack needs the "
+            f"Pulumi CLI: {exc.message}",
+            hint=f"{exc.hint} Then run `scheduled-jobs env init {name} --force` (or deploy: a "
+            f"deploy creates the stack of an environment that has a {path.name}).",
+        ) from None
     chosen = backends.resolve(project, name, backend)
     if chosen.note:
         info(chosen.note)
-    existed = path.is_file()
     # The stack first: `stack init` writes its secrets salt into Pulumi.<env>.yaml, which the
     # settings below are merged into.
     stacks.open_stack(project, name, env_vars=chosen.env_vars, command=command, create=True)

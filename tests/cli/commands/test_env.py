@@ -61,9 +61,9 @@ def test_env_init_tells_once_about_the_local_backend(project_dir, automation):
     first = jobs("env", "init", "dev", "--region", "us-east-1")
     second = jobs("env", "init", "prod", "--region", "us-east-1")
     assert first.exit_code == 0 and second.exit_code == 0
-    assert "You are not logged in to a Pulumi backend" in first.stderr
+    assert "The Pulumi CLI has no backend here" in first.stderr
     assert "empty passphrase" in first.stderr
-    assert "not logged in" not in second.stderr
+    assert "has no backend here" not in second.stderr
     backend = (project_dir / ".pulumi-state").as_uri()
     assert automation.opened[-1]["env_vars"] == {
         "PULUMI_BACKEND_URL": backend,
@@ -99,14 +99,6 @@ def test_env_init_rejects_bad_names(project_dir, automation, name):
     assert out.exit_code == 1
     assert "is not a valid environment name" in out.stderr
     assert not (project_dir / f"Pulumi.{name}.yaml").exists()
-
-
-def test_env_init_without_the_pulumi_cli_writes_nothing(project_dir, automation):
-    automation.cli_installed = False
-    out = jobs("env", "init", "dev", "--region", "us-east-1")
-    assert out.exit_code == 1
-    assert "the Pulumi CLI is not installed" in out.stderr
-    assert not (project_dir / "Pulumi.dev.yaml").exists()
 
 
 def test_env_init_on_a_shared_backend_needs_a_passphrase(project_dir, automation, monkeypatch):
@@ -172,3 +164,14 @@ def test_env_ls_without_the_pulumi_cli(project_dir, automation):
     out = jobs("env", "ls")
     assert out.exit_code == 1
     assert "the Pulumi CLI is not installed" in out.stderr
+
+
+def test_env_init_without_the_cli_still_writes_the_settings(project_dir, automation):
+    automation.cli_installed = False
+    out = jobs("env", "init", "qa", "--region", "eu-west-1")
+    assert out.exit_code == 1
+    assert "wrote the settings of qa to Pulumi.qa.yaml" in out.stderr
+    assert "creating its stack needs the Pulumi CLI" in out.stderr
+    text = (project_dir / "Pulumi.qa.yaml").read_text()
+    assert "aws:region: eu-west-1" in text
+    assert automation.stacks == {}

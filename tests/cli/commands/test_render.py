@@ -51,7 +51,7 @@ def test_json_lists_every_resource_with_its_inputs(project):
     machine = by_name["report-state-machine"]["inputs"]
     assert isinstance(machine["definition"], str)  # JSON documents stay strings
     assert json.loads(machine["definition"])["TimeoutSeconds"] == 5400
-    assert by_name["report-image"]["inputs"]["imageName"].endswith("/demo/dev/report:v7")
+    assert by_name["report-image"]["inputs"]["tags"][0].endswith("/demo/dev/report:v7")
     assert "internal" not in by_name  # only the jobs named
 
 

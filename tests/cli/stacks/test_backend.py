@@ -17,7 +17,8 @@ def project(tmp_path, monkeypatch, project_root):
     root.mkdir()
     (root / "Pulumi.yaml").write_text((project_root / "Pulumi.yaml").read_text())
     monkeypatch.setenv("PULUMI_HOME", str(tmp_path / "home"))
-    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):
+    for var in ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
+                "PULUMI_ACCESS_TOKEN", "PULUMI_API"):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     return find_project(root)
 
@@ -34,7 +35,7 @@ def test_never_logged_in_gets_a_project_local_backend_once(project):
     assert first.url == (project.root / ".pulumi-state").as_uri()
     assert (project.root / ".pulumi-state").is_dir()
     assert first.env_vars == {"PULUMI_BACKEND_URL": first.url, "PULUMI_CONFIG_PASSPHRASE": ""}
-    assert "not logged in" in first.note and "empty passphrase" in first.note
+    assert "has no backend here" in first.note and "empty passphrase" in first.note
     assert backend.resolve(project, "dev").note is None  # told once
 
 
@@ -119,3 +120,19 @@ def test_backend_declared_in_pulumi_yaml(project, monkeypatch):
     (project.root / "Pulumi.yaml").write_text(text)
     chosen = backend.resolve(project, "dev")
     assert (chosen.url, chosen.source, chosen.env_vars) == ("s3://declared", "Pulumi.yaml", {})
+
+
+def test_an_access_token_alone_means_pulumi_cloud(project, monkeypatch):
+    """CI with only PULUMI_ACCESS_TOKEN: `pulumi up` uses Pulumi Cloud, so must we."""
+    monkeypatch.setenv("PULUMI_ACCESS_TOKEN", "pul-0000")
+    chosen = backend.resolve(project, "dev")
+    assert (chosen.url, chosen.source) == ("https://api.pulumi.com", "PULUMI_ACCESS_TOKEN")
+    assert chosen.env_vars == {}  # the CLI logs in with the token itself
+    assert chosen.note is None and not (project.root / ".pulumi-state").exists()
+
+
+def test_a_login_wins_over_an_access_token(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("PULUMI_ACCESS_TOKEN", "pul-0000")
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "x")
+    login(tmp_path, "s3://team-state")
+    assert backend.resolve(project, "dev").url == "s3://team-state"

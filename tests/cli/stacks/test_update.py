@@ -57,14 +57,32 @@ def test_an_engine_error_is_one_message_with_the_retry(stack, automation):
     assert caught.value.hint == "Fix it, then deploy again."
 
 
-def test_ctrl_c_cancels_and_says_how_to_resume(stack, automation):
+def test_one_ctrl_c_lets_the_engine_stop_gracefully_and_never_cancels(stack, automation, capsys):
     automation.interrupt.add("up")
     with pytest.raises(UserError) as caught:
         _run(stack)
     assert caught.value.code == 130
-    assert "deploy interrupted: the update of dev was cancelled" in caught.value.message
+    assert "Pulumi stopped the update of dev after the operations in flight" in (
+        caught.value.message
+    )
+    assert "last recorded result is 'failed'" in caught.value.message
     assert "jobs deploy --env dev --refresh" in (caught.value.hint or "")
+    assert ("cancel", {}) not in stack.calls  # cancel is dangerous: never on the first Ctrl-C
+    err = capsys.readouterr().err
+    assert "Press Ctrl-C again to stop at once" in err
+    # The operation in flight finished and was reported before the engine stopped.
+    assert "report (scheduled-jobs:index:ScheduledJob) created" in err
+
+
+def test_a_second_ctrl_c_cancels_and_says_what_that_costs(stack, automation, capsys):
+    automation.interrupt.add("up")
+    automation.ctrl_c = 2
+    with pytest.raises(UserError) as caught:
+        _run(stack)
     assert ("cancel", {}) in stack.calls
+    assert "interrupted twice" in caught.value.message
+    assert "without being recorded" in caught.value.message
+    assert "Second Ctrl-C: cancelling the update now." in capsys.readouterr().err
 
 
 def test_preview_returns_the_plan(stack):

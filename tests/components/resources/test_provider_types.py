@@ -1,7 +1,7 @@
 """Every rendered resource's inputs fit the installed SDKs' input types.
 
 The render's inputs (camelCase, as the engine receives them) are checked against the Args
-class of each resource in the installed `pulumi_aws` / `pulumi_docker`, recursively through
+class of each resource in the installed `pulumi_aws` / `pulumi_docker_build`, recursively through
 nested input types: unknown keys, wrong kinds, missing required inputs and deprecated
 properties are all errors. A misspelled nested key would otherwise reach the provider.
 """
@@ -9,6 +9,7 @@ properties are all errors. A misspelled nested key would otherwise reach the pro
 from __future__ import annotations
 
 import collections.abc
+import enum
 import inspect
 import re
 import sys
@@ -89,6 +90,9 @@ def _check(value, annotation, module, path: str, problems: list[str]) -> None:
             for key, element in value.items():
                 _check(element, item, module, f"{path}.{key}", problems)
             return
+        elif inspect.isclass(option) and issubclass(option, enum.Enum):
+            if value in {member.value for member in option}:
+                return  # a string enum (docker-build's Platform, NetworkMode)
         elif inspect.isclass(option) and option.__module__ == "pulumi.asset":
             if isinstance(value, dict) and set(value) == {"file"}:
                 return  # the render's form of a FileAsset

@@ -43,7 +43,7 @@ UNTAGGABLE = {
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "docker:index/image:Image",
+    "docker-build:index:Image",  # its `tags` are the image's tags
     "scheduled-jobs:index:ScheduledJob",
     "scheduled-jobs:index:Environment",
 }
@@ -214,7 +214,7 @@ def test_minimal(render_testdata):
     }
     # A public image: nothing to build, no repository, no ECR permission.
     kinds = {r["type"] for r in resources}
-    assert "aws:ecr/repository:Repository" not in kinds and "docker:index/image:Image" not in kinds
+    assert "aws:ecr/repository:Repository" not in kinds and "docker-build:index:Image" not in kinds
     sids = [s["Sid"] for s in policy_of(resources, "minimal-execution-role-policy")["Statement"]]
     assert sids == ["WriteLogs"]
     assert policy_of(resources, "minimal-rule-role-policy")["Statement"][0]["Resource"] == (
@@ -238,20 +238,18 @@ def test_fully_specified(render_testdata):
         "arn:aws:s3:::dev-artifacts-0000000/manual/env-files/report.env/"
     )
     assert init["essential"] is False
-    image = one(resources, "docker:index/image:Image")
-    assert (
-        image["imageName"]
-        == "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report:test-tag"
-    )
-    assert image["build"]["target"] == "runtime"
-    assert image["build"]["args"] == {"PYTHON_VERSION": "3.12"}
-    assert image["build"]["platform"] == "linux/amd64"
-    assert image["build"]["dockerfile"].endswith("tests/testdata/docker/Dockerfile")
-    assert image["registry"] == {
-        "server": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report",
-        "username": "AWS",
-        "password": "[secret]",
-    }
+    image = one(resources, "docker-build:index:Image")
+    url = "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/dev/report"
+    assert image["tags"] == [f"{url}:test-tag"]
+    assert image["target"] == "runtime"
+    assert image["buildArgs"] == {"PYTHON_VERSION": "3.12"}
+    assert image["platforms"] == ["linux/amd64"]
+    # Relative to the project root: no machine's path in the inputs.
+    assert image["context"] == {"location": "docker"}
+    assert image["dockerfile"] == {"location": "docker/Dockerfile"}
+    assert image["push"] is True and image["buildOnPreview"] is False
+    assert image["registries"] == [{"address": url, "username": "AWS", "password": "[secret]"}]
+    assert main["image"] == f"{url}@sha256:" + main["image"].rsplit(":", 1)[1]
     repository = one(resources, "aws:ecr/repository:Repository")
     assert repository["name"] == "demo/dev/report"
     assert repository["imageScanningConfiguration"] == {"scanOnPush": True}

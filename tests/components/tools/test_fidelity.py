@@ -94,4 +94,4 @@ def test_the_example_job_renders_as_registered(monkeypatch):
     manifests = {"hello": ROOT / "manifests" / "hello" / "manifest.yml"}
     rendered, registered = _both(ROOT, manifests, "dev", {})
     assert rendered == registered
-    assert any(r["type"] == "docker:index/image:Image" for r in rendered)
+    assert any(r["type"] == "docker-build:index:Image" for r in rendered)

@@ -153,7 +153,18 @@ def test_the_render_imports_no_pulumi(project):
         f"render_jobs(Path({str(project)!r}), ['minimal', 'env-file-job'], project='p', "
         "stack='dev', config={}, region='us-east-1'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('pulumi', 'pulumi_aws', 'pulumi_docker', 'boto3', 'botocore')))"
+        "('pulumi', 'pulumi_aws', 'pulumi_docker_build', 'boto3', 'botocore')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_renamed_project_reads_its_own_namespace(project):
+    """`name: payroll` in Pulumi.yaml: the settings are `payroll:*`, as pulumi.Config() reads."""
+    from components.tools.render import render_jobs
+
+    resources = render_jobs(project, ["minimal"], project="payroll", stack="dev",
+                            config={"payroll:app": "pay", "scheduled-jobs:app": "other"},
+                            region="us-east-1")  # fmt: skip
+    groups = [r["inputs"].get("name") for r in resources if r["type"].endswith("logGroup:LogGroup")]
+    assert groups == ["/copilot/pay-dev-minimal"]
