@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, GiveUpOption, JsonOption
 from cli.output import UserError
 
 _MAX_LIMIT = 10_000
@@ -111,6 +111,7 @@ def logs(
         ),
     ] = False,
     as_json: JsonOption = False,
+    give_up_after: GiveUpOption = None,
 ) -> None:
     """Print a job's logs: by default every container of its latest run."""
     import time
@@ -139,6 +140,11 @@ def logs(
     end = to_millis(parse_time(end_time, "--end-time")) if end_time else None
     if start is not None and end is not None and start > end:
         raise UserError("--start-time is after --end-time")
+    if give_up_after is not None and not follow:
+        raise UserError("--give-up-after is only for --follow")
+    from cli.ops.outage import Patience, duration_option, poll_interval
+
+    patience_seconds = duration_option(give_up_after)
 
     aws = connect(env, app)
     job = find_job(aws, name, need_log_group=True)
@@ -166,8 +172,12 @@ def logs(
             emit(events)
             return
         first = True
+        patience = Patience(
+            "CloudWatch Logs", interval=poll_interval(1.0), give_up_after=patience_seconds
+        )
+        follow_from = now if start is None else start
         try:
-            for batch in reader.follow(selection.wants, start=now if start is None else start):
+            for batch in reader.follow(selection.wants, start=follow_from, patience=patience):
                 if first and limit is not None:
                     batch = batch[-limit:]  # --limit trims what happened before following
                 first = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption
+from cli.options import AppOption, EnvOption, GiveUpOption
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.finder import Job
@@ -44,6 +44,7 @@ def run(
         bool,
         typer.Option("--follow", "-f", help="Wait, and print the run's logs as they arrive."),
     ] = False,
+    give_up_after: GiveUpOption = None,
 ) -> None:
     """Start a job now. Returns at once unless --wait or --follow."""
     import json
@@ -57,10 +58,14 @@ def run(
         parse_env_vars,
     )
     from cli.ops.finder import find_job
+    from cli.ops.outage import duration_option
     from cli.ops.session import aws_errors, connect
     from cli.output import UserError, result
 
     # Bad flags are reported before any AWS call.
+    if give_up_after is not None and not (wait or follow):
+        raise UserError("--give-up-after is only for --wait or --follow")
+    patience_seconds = duration_option(give_up_after)
     words = parse_command(command) if command is not None else None
     environment = parse_env_vars(env_var or [])
     payload = execution_input(words, environment)
@@ -90,12 +95,29 @@ def run(
     result(f'Started job "{name}" (app {aws.target.app}, env {env}): execution {execution_name}')
     result(f"  {link}")
     if wait or follow:
-        _wait(aws, job, execution_arn, execution_name, link, follow=follow)
+        _wait(
+            aws,
+            job,
+            execution_arn,
+            execution_name,
+            link,
+            follow=follow,
+            give_up_after=patience_seconds,
+        )
 
 
 def _wait(
-    aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str, *, follow: bool
+    aws: Aws,
+    job: Job,
+    execution_arn: str,
+    execution_name: str,
+    link: str,
+    *,
+    follow: bool,
+    give_up_after: float | None,
 ) -> None:
+    import time
+
     from cli.ops.executions import (
         EXIT_INTERRUPTED,
         duration_seconds,
@@ -105,6 +127,7 @@ def _wait(
         task_outcome,
         wait,
     )
+    from cli.ops.outage import Patience, poll_interval
     from cli.ops.session import aws_errors
     from cli.ops.times import format_duration
     from cli.output import UserError, info, warn
@@ -112,6 +135,9 @@ def _wait(
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
     final: dict | None = None
+    interval = poll_interval(0.5)
+    patience = Patience("AWS", interval=interval, give_up_after=give_up_after)
+    still_running = f"Execution {execution_name} may still be running: {link}"
     try:
         info("Waiting for the run to end (Ctrl-C stops waiting; the job keeps running).")
         with aws_errors():
@@ -119,11 +145,18 @@ def _wait(
                 sfn,
                 execution_arn,
                 on_poll=follower.on_poll if follower else None,
-                max_interval=1.0 if follow else 5.0,
+                first_interval=interval,
+                max_interval=max(interval, 1.0 if follow else 5.0),
+                patience=patience,
+                gave_up=still_running,
             )
+            ended = f"Execution {execution_name} ended {final['status']}: {link}"
             if follower is not None:
-                follower.drain()
-            outcome = task_outcome(history(sfn, execution_arn), job.name)
+                patience.call(follower.drain, what_happens=ended, sleep=time.sleep)
+            events = patience.call(
+                lambda: history(sfn, execution_arn), what_happens=ended, sleep=time.sleep
+            )
+            outcome = task_outcome(events, job.name)
     except KeyboardInterrupt:
         if final is None:
             warn(f"stopped waiting; execution {execution_name} is still running: {link}")

@@ -70,8 +70,18 @@ def _client_error(code: str, status: int = 400) -> bex.ClientError:
         ),
         pytest.param(
             bex.EndpointConnectionError(endpoint_url="https://states.x"),
-            "cannot reach",
+            "https://states.x did not answer: cannot connect",
             id="offline",
+        ),
+        pytest.param(
+            bex.ReadTimeoutError(endpoint_url="https://logs.x"),
+            "https://logs.x did not answer: no answer within the read timeout",
+            id="read-timeout",
+        ),
+        pytest.param(
+            bex.ConnectionClosedError(endpoint_url="https://logs.x"),
+            "https://logs.x did not answer: the connection was closed",
+            id="dropped",
         ),
         pytest.param(
             _client_error("ValidationException"),
@@ -88,3 +98,138 @@ def test_aws_errors_become_user_errors(exc, message):
 def test_aws_errors_leave_other_exceptions_alone():
     with pytest.raises(KeyError), aws_errors():
         raise KeyError("bug")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        pytest.param({}, {"mode": "standard", "total_max_attempts": 4}, id="default"),
+        pytest.param(
+            {"AWS_RETRY_MODE": "adaptive", "AWS_MAX_ATTEMPTS": "6"},
+            {"mode": "adaptive", "total_max_attempts": 6},
+            id="adaptive",
+        ),
+        pytest.param(
+            {"AWS_RETRY_MODE": "legacy"}, {"mode": "standard", "total_max_attempts": 4}, id="legacy"
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "1"}, {"mode": "standard", "total_max_attempts": 1}, id="one"
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "1000"},
+            {"mode": "standard", "total_max_attempts": 10},
+            id="capped",
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "0"},
+            {"mode": "standard", "total_max_attempts": 1},
+            id="at-least-1",
+        ),
+    ],
+)
+def test_retries_are_botocores_and_bounded(monkeypatch, environ, expected):
+    from cli.ops.session import retry_settings
+
+    for key in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    assert retry_settings() == expected
+
+
+def test_every_client_has_timeouts_and_retries(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("JOBS_AWS_READ_TIMEOUT", "7")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    client = Aws(resolve_target("test", "demo")).client("logs")
+    config = client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (5.0, 7.0)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("AWS_ENDPOINT_URL", "not-a-url", id="no-scheme"),
+        pytest.param("AWS_ENDPOINT_URL", "ftp://x", id="ftp"),
+        pytest.param("AWS_ENDPOINT_URL", "http://", id="no-host"),
+        pytest.param("AWS_ENDPOINT_URL", "http://h:port", id="bad-port"),
+        pytest.param("AWS_ENDPOINT_URL_LOGS", "x", id="per-service"),
+        pytest.param("JOBS_AWS_READ_TIMEOUT", "soon", id="timeout-words"),
+        pytest.param("JOBS_AWS_CONNECT_TIMEOUT", "-1", id="timeout-negative"),
+        pytest.param("AWS_MAX_ATTEMPTS", "many", id="attempts-words"),
+    ],
+)
+def test_bad_network_settings_are_one_message(tmp_path, monkeypatch, name, value):
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(UserError, match=name):
+        Aws(resolve_target("test", "demo"))
+
+
+def test_patience_backs_off_reports_and_gives_up():
+    from cli.ops.outage import EXIT_UNAVAILABLE, Patience
+
+    now = [0.0]
+    said: list[str] = []
+    patience = Patience(
+        "Step Functions", interval=1.0, give_up_after=30, say=said.append, clock=lambda: now[0]
+    )
+
+    def down():
+        raise bex.EndpointConnectionError(endpoint_url="https://states.x")
+
+    assert patience.attempt(down) is None
+    assert "Step Functions (https://states.x) does not answer" in said[0]
+    delays = []
+    for _ in range(5):
+        delays.append(patience.delay())
+        now[0] += delays[-1]
+        assert patience.attempt(down) is None
+    assert all(d <= 20 for d in delays) and delays[-1] > delays[0]  # grows, within its cap
+    assert patience.attempt(lambda: "ok") == "ok"
+    assert "answers again" in said[-1] and not patience.expired()
+    assert patience.attempt(down) is None
+    now[0] += 31
+    assert patience.attempt(down) is None and patience.expired()
+    assert patience.delay() == 0.0  # never sleeps past the deadline
+    assert patience.gave_up("x").code == EXIT_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        pytest.param(_client_error("AccessDeniedException"), id="denied"),
+        pytest.param(_client_error("ValidationException"), id="invalid"),
+        pytest.param(KeyError("bug"), id="bug"),
+    ],
+)
+def test_patience_does_not_swallow_lasting_errors(exc):
+    from cli.ops.outage import Patience
+
+    def fails():
+        raise exc
+
+    with pytest.raises(type(exc)):
+        Patience("AWS", interval=1.0, say=lambda _: None).attempt(fails)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        pytest.param(_client_error("ThrottlingException"), id="throttled"),
+        pytest.param(_client_error("InternalFailure", 500), id="500"),
+        pytest.param(_client_error("Whatever", 503), id="503"),
+        pytest.param(bex.ReadTimeoutError(endpoint_url="u"), id="read-timeout"),
+        pytest.param(bex.ConnectionClosedError(endpoint_url="u"), id="dropped"),
+    ],
+)
+def test_patience_rides_out_transient_faults(exc):
+    from cli.ops.outage import Patience
+
+    def fails():
+        raise exc
+
+    assert Patience("AWS", interval=1.0, say=lambda _: None).attempt(fails) is None
