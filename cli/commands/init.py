@@ -101,7 +101,7 @@ def init(
             f"{target.relative_to(project.root)} already exists; nothing was written",
             hint="Use --force to overwrite it.",
         )
-    _write_atomically(target, text)
+    _write(target, text)
     result(str(target.relative_to(project.root)))
     info(f"Created the {name} job. Next: jobs validate {name}, then jobs render --env dev {name}")
 
@@ -116,9 +116,12 @@ def _relative_to_root(path: Path, root: Path) -> str:
         ) from None
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Write through a temporary file so an interrupted init never leaves half a manifest."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+def _write(target: Path, text: str) -> None:
+    """Create the job's folder and write the manifest atomically (cli/files.py)."""
+    from cli.files import write_text
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    write_text(target, text)
