@@ -84,6 +84,24 @@ def tagged_jobs(aws: Aws, app: str, env: str, job: str | None = None) -> dict[st
     return found
 
 
+def tag_values(aws: Aws, tag: str, filters: dict[str, str]) -> set[str]:
+    """The values of `tag` on the job resources (state machines, log groups) that carry
+    every tag in `filters`: the environments an app is deployed in, the apps of an env."""
+    values: set[str] = set()
+    with aws_errors():
+        paginator = aws.client("resourcegroupstaggingapi").get_paginator("get_resources")
+        pages = paginator.paginate(
+            TagFilters=[{"Key": k, "Values": [v]} for k, v in filters.items()] + [{"Key": tag}],
+            ResourceTypeFilters=[STATE_MACHINE_TYPE, LOG_GROUP_TYPE],
+        )
+        for page in pages:
+            for item in page.get("ResourceTagMappingList", []):
+                tags = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
+                if all(tags.get(k) == v for k, v in filters.items()) and tags.get(tag):
+                    values.add(tags[tag])
+    return values
+
+
 def state_machine_by_name(aws: Aws, app: str, env: str, job: str) -> str | None:
     arn = (
         f"arn:{aws.partition}:states:{aws.region}:{aws.account}:stateMachine:"
