@@ -119,7 +119,8 @@ def logs(
     from cli.ops.finder import find_job
     from cli.ops.logreader import LogReader, Selection, render
     from cli.ops.session import aws_errors, connect
-    from cli.ops.times import parse_duration, parse_time, to_millis
+    from cli.ops.times import parse_time, to_millis
+    from cli.ops.times import since as since_time
     from cli.output import colour_enabled, info, result
 
     task_ids = _split_ids(tasks or [])
@@ -136,7 +137,7 @@ def logs(
     now = int(time.time() * 1000)
     start = to_millis(parse_time(start_time, "--start-time")) if start_time else None
     if since:
-        start = now - int(parse_duration(since).total_seconds() * 1000)
+        start = to_millis(since_time(since))
     end = to_millis(parse_time(end_time, "--end-time")) if end_time else None
     if start is not None and end is not None and start > end:
         raise UserError("--start-time is after --end-time")
