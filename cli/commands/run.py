@@ -60,7 +60,7 @@ def run(
     from cli.ops.finder import find_job
     from cli.ops.outage import duration_option
     from cli.ops.session import aws_errors, connect
-    from cli.output import UserError, result
+    from cli.output import UserError, program, result
 
     # Bad flags are reported before any AWS call.
     if give_up_after is not None and not (wait or follow):
@@ -82,7 +82,8 @@ def run(
                 raise UserError(
                     f'job "{name}" cannot take --command or --env-var: its state machine does '
                     "not read overrides (it was deployed by Copilot or an older version)",
-                    hint=f"Deploy it with `jobs deploy --env {env}`, or run it without overrides.",
+                    hint=f"Deploy it with `{program()} deploy --env {env}`, or run it without "
+                    "overrides.",
                 )
         execution_name = new_execution_name()
         started = sfn.start_execution(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.ops.session import Aws, aws_errors
-from cli.output import UserError
+from cli.output import UserError, program
 from components import contract
 from components.convert import naming
 
@@ -180,7 +180,7 @@ def find_job(
         raise UserError(
             f'job "{job}" has logs in application "{app}", environment "{env}", but no state '
             "machine: it is not deployed there any more",
-            hint=f"Deploy it with `jobs deploy --env {env}`.",
+            hint=f"Deploy it with `{program()} deploy --env {env}`.",
         )
     if need_log_group and found.log_group is None:
         raise UserError(
@@ -200,7 +200,7 @@ def unknown_job(aws: Aws, job: str) -> UserError:
     if local:
         parts.append(f"Manifests in this project: {', '.join(local)}.")
     if job in local:
-        parts.append(f"Deploy it with `jobs deploy --env {env}`.")
+        parts.append(f"Deploy it with `{program()} deploy --env {env}`.")
     return UserError(
         f'job "{job}" not found in application "{app}", environment "{env}"',
         hint=" ".join(parts),

@@ -226,7 +226,12 @@ def test_ctrl_c_stops_waiting_not_the_job(project):
     [
         pytest.param("nope", "test", "Jobs deployed there: report", id="unknown-job"),
         pytest.param("report", "prod", "Jobs deployed there: (none)", id="wrong-environment"),
-        pytest.param("notyet", "test", "Deploy it with `jobs deploy --env test`", id="local-only"),
+        pytest.param(
+            "notyet",
+            "test",
+            "Deploy it with `scheduled-jobs deploy --env test`",
+            id="local-only",
+        ),
     ],
 )
 def test_run_unknown_job_lists_what_exists(project, job, env, hint):
