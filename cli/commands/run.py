@@ -24,7 +24,8 @@ def run(
         typer.Option(
             metavar="CMD",
             help="Run this command instead of the job's, split like a shell would "
-            "(use 'sh -c \"...\"' for shell features).",
+            "(use 'sh -c \"...\"' for shell features). Kept in the execution history: "
+            "no secrets.",
             show_default=False,
         ),
     ] = None,
@@ -33,7 +34,8 @@ def run(
         typer.Option(
             "--env-var",
             metavar="NAME=VALUE",
-            help="Set an environment variable for this run: NAME=VALUE; repeat for more.",
+            help="Set an environment variable for this run: NAME=VALUE; repeat for more. "
+            "Kept in the execution history: no secrets (use the manifest's secrets).",
             show_default=False,
         ),
     ] = None,
@@ -46,7 +48,15 @@ def run(
     ] = False,
     give_up_after: GiveUpOption = None,
 ) -> None:
-    """Start a job now. Returns at once unless --wait or --follow."""
+    """Start a job now. Returns at once unless --wait or --follow.
+
+    --command and --env-var travel in the execution input: Step Functions keeps it in the
+    execution history (readable with states:DescribeExecution / GetExecutionHistory) and, with
+    the state machine's logging level ALL and execution data included, in the job's log group.
+    Never pass secrets this way: put them in the manifest's `secrets` (SSM or Secrets
+    Manager). Whoever may call states:StartExecution on a job's state machine can run any
+    command with the job's task role.
+    """
     import json
 
     from cli.ops import console as consolelinks

@@ -261,3 +261,12 @@ def test_run_never_imports_pulumi(project):
     project_job()
     done = run_without_pulumi("run", "report", "--env", "test", "--command", "echo hi")
     assert done.returncode == 0, done.stderr
+
+
+def test_help_says_overrides_are_kept_and_what_start_execution_allows():
+    result = jobs("run", "--help")
+    text = " ".join(result.stdout.split())
+    assert "travel in the execution input" in text
+    assert "execution history" in text and "logging level ALL" in text
+    assert "secrets" in text
+    assert "states:StartExecution" in text and "any command with the job's task role" in text
