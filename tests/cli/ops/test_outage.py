@@ -12,6 +12,7 @@ import sys
 import time
 
 import boto3
+import botocore.exceptions as bex
 import pytest
 
 from cli.ops.executions import EXIT_ABORTED
@@ -20,6 +21,80 @@ from tests.cli.fault_proxy import FaultProxy
 from tests.cli.seed import Lines, container_stream, project_job, put_logs, write_project
 
 T1, T2 = "1" * 32, "2" * 32
+
+
+def _client_error(code: str, status: int = 400):
+
+    return bex.ClientError(
+        {"Error": {"Code": code, "Message": "msg"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        "GetLogEvents",
+    )
+
+
+def test_patience_backs_off_reports_and_gives_up():
+    from cli.ops.outage import EXIT_UNAVAILABLE, Patience
+
+    now = [0.0]
+    said: list[str] = []
+    patience = Patience(
+        "Step Functions", interval=1.0, give_up_after=30, say=said.append, clock=lambda: now[0]
+    )
+
+    def down():
+        raise bex.EndpointConnectionError(endpoint_url="https://states.x")
+
+    assert patience.attempt(down) is None
+    assert "Step Functions (https://states.x) does not answer" in said[0]
+    delays = []
+    for _ in range(5):
+        delays.append(patience.delay())
+        now[0] += delays[-1]
+        assert patience.attempt(down) is None
+    assert all(d <= 20 for d in delays) and delays[-1] > delays[0]  # grows, within its cap
+    assert patience.attempt(lambda: "ok") == "ok"
+    assert "answers again" in said[-1] and not patience.expired()
+    assert patience.attempt(down) is None
+    now[0] += 31
+    assert patience.attempt(down) is None and patience.expired()
+    assert patience.delay() == 0.0  # never sleeps past the deadline
+    assert patience.gave_up("x").code == EXIT_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        pytest.param(_client_error("AccessDeniedException"), id="denied"),
+        pytest.param(_client_error("ValidationException"), id="invalid"),
+        pytest.param(KeyError("bug"), id="bug"),
+    ],
+)
+def test_patience_does_not_swallow_lasting_errors(exc):
+    from cli.ops.outage import Patience
+
+    def fails():
+        raise exc
+
+    with pytest.raises(type(exc)):
+        Patience("AWS", interval=1.0, say=lambda _: None).attempt(fails)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        pytest.param(_client_error("ThrottlingException"), id="throttled"),
+        pytest.param(_client_error("InternalFailure", 500), id="500"),
+        pytest.param(_client_error("Whatever", 503), id="503"),
+        pytest.param(bex.ReadTimeoutError(endpoint_url="u"), id="read-timeout"),
+        pytest.param(bex.ConnectionClosedError(endpoint_url="u"), id="dropped"),
+    ],
+)
+def test_patience_rides_out_transient_faults(exc):
+    from cli.ops.outage import Patience
+
+    def fails():
+        raise exc
+
+    assert Patience("AWS", interval=1.0, say=lambda _: None).attempt(fails) is None
 
 
 @pytest.fixture
@@ -44,7 +119,7 @@ def _start(proxy: FaultProxy, *args: str) -> tuple[subprocess.Popen, Lines, Line
         "AWS_MAX_ATTEMPTS": "2",
         "JOBS_POLL_INTERVAL": "0.1",
         "JOBS_AWS_CONNECT_TIMEOUT": "1",
-        "JOBS_AWS_READ_TIMEOUT": "1",
+        "JOBS_AWS_READ_TIMEOUT": "3",  # short, with room for a busy test machine
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
@@ -69,7 +144,7 @@ PHASES = [
     pytest.param("500", {}, id="http-500"),
     pytest.param("throttle", {}, id="throttling"),
     pytest.param("latency", {"delay": 0.3}, id="latency-within-timeout"),
-    pytest.param("latency", {"delay": 1.5}, id="latency-past-read-timeout"),
+    pytest.param("latency", {"delay": 3.5}, id="latency-past-read-timeout"),
 ]
 
 
@@ -178,7 +253,7 @@ def test_run_wait_rides_out_faults(project, proxy, kind, options):
     assert proc.returncode == EXIT_ABORTED, messages  # the job's result, not a fault's
     assert "ABORTED" in messages
     assert "Traceback" not in messages
-    if kind != "latency" or options["delay"] > 1:
+    if kind != "latency" or options["delay"] > 3:
         assert "does not answer" in messages and "answers again" in messages
 
 
@@ -199,3 +274,36 @@ def test_run_wait_gives_up_with_its_own_exit_status(project, proxy):
     assert "may still be running" in messages
     status = boto3.client("stepfunctions").describe_execution(executionArn=_execution_arn(job))
     assert status["status"] == "RUNNING"  # giving up on waiting never touches the job
+
+
+def test_run_follow_prints_each_line_once_through_faults(project, proxy):
+    """Faults on the history and log reads while `run --follow` waits and drains: every line
+    of the run once, in order, and the job's own exit status."""
+    from tests.cli.seed import ecs_task_document, ending_definition, moto_config
+
+    moto_config(proxy.url, execute=True)  # first: it resets moto's Step Functions
+    job = project_job(definition=ending_definition("report", exit_code=2))
+    task_id = ecs_task_document("report", 2)["TaskArn"].rsplit("/", 1)[1]
+    later = int(time.time() * 1000) + 5_000
+    put_logs(
+        job.log_group,
+        container_stream("report", task_id),
+        [(later + i, f"line {i}") for i in range(5)],
+    )
+    proxy.inject("500", count=3, only="GetExecutionHistory")
+    proxy.inject("drop", count=3, only="GetLogEvents")
+    proxy.inject("throttle", count=3, only="DescribeLogStreams")
+    try:
+        proc, out, err = _start(proxy, "run", "report", "--env", "test", "--follow")
+        try:
+            proc.wait(timeout=60)
+            lines, messages = out.rest(), err.rest()
+        finally:
+            _stop(proc)
+    finally:
+        moto_config(proxy.url, execute=False)
+    assert proc.returncode == 2, messages
+    printed = [line for line in lines.splitlines() if line.startswith("report/")]
+    assert printed == [f"report/{task_id[:8]} line {i}" for i in range(5)]
+    assert "Traceback" not in messages
+    assert all(proxy.injected[kind] == 3 for kind in ("500", "drop", "throttle"))
