@@ -150,14 +150,15 @@ PHASES = [
 
 def test_logs_follow_rides_out_faults_and_a_long_outage(project, proxy):
     job = project_job()
-    proc, out, err = _start(proxy, "logs", "report", "--env", "test", "--follow", "--json")
+    proc, out, err = _start(
+        proxy, "logs", "report", "--env", "test", "--follow", "--since", "5m", "--json"
+    )
     received: list[dict] = []
     written: list[str] = []
     try:
-        time.sleep(1.0)  # following from "now": write only after it started
         base = int(time.time() * 1000)
         put_logs(job.log_group, container_stream("report", T1), [(base, "ready")])
-        received.append(json.loads(out.next()))
+        received.append(json.loads(out.next()))  # it is following: faults may begin
         seq = 0
         phases = [(p.values[0], dict(p.values[1])) for p in PHASES] + [("drop", {"outage": 4.0})]
         for kind, options in phases:
@@ -202,12 +203,22 @@ def test_logs_follow_rides_out_faults_and_a_long_outage(project, proxy):
 
 
 def test_logs_follow_gives_up_after_the_deadline(project, proxy):
-    project_job()
+    job = project_job()
     proc, out, err = _start(
-        proxy, "logs", "report", "--env", "test", "--follow", "--give-up-after", "2s"
+        proxy,
+        "logs",
+        "report",
+        "--env",
+        "test",
+        "--follow",
+        "--since",
+        "5m",
+        "--give-up-after",
+        "2s",
     )
     try:
-        time.sleep(1.0)
+        put_logs(job.log_group, container_stream("report", T1), [(int(time.time() * 1000), "up")])
+        assert out.next().endswith("up\n")  # it is following
         proxy.inject("drop", seconds=60)
         started = time.monotonic()
         proc.wait(timeout=30)
@@ -253,7 +264,7 @@ def test_run_wait_rides_out_faults(project, proxy, kind, options):
     assert proc.returncode == EXIT_ABORTED, messages  # the job's result, not a fault's
     assert "ABORTED" in messages
     assert "Traceback" not in messages
-    if kind != "latency" or options["delay"] > 3:
+    if kind != "latency":  # latency is absorbed by botocore's own retry, or is just slow
         assert "does not answer" in messages and "answers again" in messages
 
 
