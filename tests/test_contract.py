@@ -43,8 +43,9 @@ def _literals(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-# Literals that equal a shared value by coincidence: the distribution's name (for its version).
-NOT_COPIES = {("cli/main.py", "scheduled-jobs")}
+# Literals that equal a shared value by coincidence: the distribution's name (for its version)
+# and the installed program's name (for hints, cli.output.program).
+NOT_COPIES = {("cli/main.py", "scheduled-jobs"), ("cli/output.py", "scheduled-jobs")}
 # The stand-in runs against moto in a region of its own; only the tokens must be shared.
 STAND_IN_CHECKS = {"JOB_TOKEN", "ENVIRONMENT_TOKEN", "IMAGE_TAG_VARIABLE"}
 
