@@ -49,3 +49,13 @@ TagOption = Annotated[
         help="Image tag; default: the git short commit if the tree is clean, else a digest."
     ),
 ]
+GiveUpOption = Annotated[
+    str | None,
+    typer.Option(
+        "--give-up-after",
+        metavar="DURATION",
+        help="While following or waiting, give up when AWS has not answered for this long "
+        "(e.g. 10m; exit status 75). Default: keep trying until Ctrl-C.",
+        show_default=False,
+    ),
+]

@@ -67,3 +67,21 @@ def result(text: str) -> None:
 
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
+
+
+def program() -> str:
+    """The program's name as the user invoked it, for hints and next steps: `scheduled-jobs`
+    or `jobs` when typed so, `python -m cli` for a checkout; `scheduled-jobs` otherwise
+    (never assume `jobs`, a shell builtin in bash and zsh)."""
+    import os
+    import sys
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name.lower().endswith(".exe"):  # Windows launchers
+        name = name[:-4]
+    if name in ("scheduled-jobs", "jobs"):
+        return name
+    if name == "__main__.py" and os.path.basename(os.path.dirname(argv0)) == "cli":
+        return "python -m cli"
+    return "scheduled-jobs"

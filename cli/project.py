@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError
+from cli.output import UserError, program
 from components.contract import DEFAULT_APP, DEFAULT_PROJECT, MANIFEST_FILE, MANIFESTS_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,8 @@ class Project:
         if default_all and not known and not self.job_problems():
             raise UserError(
                 f"no manifests found in {self.manifests_dir}",
-                hint="Create one with: jobs init --name <job> --image <uri> --schedule @daily",
+                hint=f"Create one with: {program()} init --name <job> --image <uri> "
+                "--schedule @daily",
             )
         unknown = [n for n in names or [] if n not in known]
         if unknown:
@@ -153,6 +154,6 @@ def find_project(start: Path | None = None) -> Project:
             return Project(root=folder, name=name, default_app=default_app)
     raise UserError(
         f"no {PROJECT_FILE} found in {start} or any parent directory",
-        hint="Run jobs from inside a scheduled-jobs project (the folder with Pulumi.yaml and "
-        "manifests/), or set JOBS_PROJECT_DIR.",
+        hint=f"Run {program()} from inside a scheduled-jobs project (the folder with "
+        "Pulumi.yaml and manifests/), or set JOBS_PROJECT_DIR.",
     )

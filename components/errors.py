@@ -13,6 +13,18 @@ class Problem:
     path: str = ""  # dotted field path, e.g. "on.schedule" or "sidecars.nginx.image"
     file: str | None = None
     line: int | None = None
+    hint: str | None = None  # how to fix it, when there is more to say than the message
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """`{"file", "line", "path", "message", "hint"}`: `validate --json`'s shape, with
+        null for what is unknown."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "path": self.path or None,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
     def __str__(self) -> str:
         where = ""

@@ -43,9 +43,14 @@ def _literals(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-# Literals that equal a shared value by coincidence: the distribution's name (for its version).
-# and Copilot's own name (the `migrate copilot` command, its `copilot/` folder).
-NOT_COPIES = {("cli/main.py", "scheduled-jobs"), ("cli/commands/migrate.py", "copilot")}
+# Literals that equal a shared value by coincidence: the distribution's name (for its version),
+# the installed program's name (for hints, cli.output.program) and Copilot's own name (the
+# `migrate copilot` command, its `copilot/` folder).
+NOT_COPIES = {
+    ("cli/main.py", "scheduled-jobs"),
+    ("cli/output.py", "scheduled-jobs"),
+    ("cli/commands/migrate.py", "copilot"),
+}
 # The stand-in runs against moto in a region of its own; only the tokens must be shared.
 STAND_IN_CHECKS = {"JOB_TOKEN", "ENVIRONMENT_TOKEN", "IMAGE_TAG_VARIABLE"}
 

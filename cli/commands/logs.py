@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, GiveUpOption, JsonOption
 from cli.output import UserError
 
 _MAX_LIMIT = 10_000
@@ -111,6 +111,7 @@ def logs(
         ),
     ] = False,
     as_json: JsonOption = False,
+    give_up_after: GiveUpOption = None,
 ) -> None:
     """Print a job's logs: by default every container of its latest run."""
     import time
@@ -118,7 +119,8 @@ def logs(
     from cli.ops.finder import find_job
     from cli.ops.logreader import LogReader, Selection, render
     from cli.ops.session import aws_errors, connect
-    from cli.ops.times import parse_duration, parse_time, to_millis
+    from cli.ops.times import parse_time, to_millis
+    from cli.ops.times import since as since_time
     from cli.output import colour_enabled, info, result
 
     task_ids = _split_ids(tasks or [])
@@ -135,10 +137,15 @@ def logs(
     now = int(time.time() * 1000)
     start = to_millis(parse_time(start_time, "--start-time")) if start_time else None
     if since:
-        start = now - int(parse_duration(since).total_seconds() * 1000)
+        start = to_millis(since_time(since))
     end = to_millis(parse_time(end_time, "--end-time")) if end_time else None
     if start is not None and end is not None and start > end:
         raise UserError("--start-time is after --end-time")
+    if give_up_after is not None and not follow:
+        raise UserError("--give-up-after is only for --follow")
+    from cli.ops.outage import Patience, duration_option, poll_interval
+
+    patience_seconds = duration_option(give_up_after)
 
     aws = connect(env, app)
     job = find_job(aws, name, need_log_group=True)
@@ -166,8 +173,12 @@ def logs(
             emit(events)
             return
         first = True
+        patience = Patience(
+            "CloudWatch Logs", interval=poll_interval(1.0), give_up_after=patience_seconds
+        )
+        follow_from = now if start is None else start
         try:
-            for batch in reader.follow(selection.wants, start=now if start is None else start):
+            for batch in reader.follow(selection.wants, start=follow_from, patience=patience):
                 if first and limit is not None:
                     batch = batch[-limit:]  # --limit trims what happened before following
                 first = False

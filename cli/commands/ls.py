@@ -1,5 +1,7 @@
 """`jobs ls`: every job of an environment with its schedule, state, last run and next run;
-manifests of the project that are not deployed there are listed as such."""
+manifests of the project that are not deployed there are listed as such. A job whose
+resources are half gone is listed as `broken` with what is wrong, and the others still are.
+An environment or application that does not exist is an error that lists the known ones."""
 
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
             jobs[name] = Job(name=name, app=target.app, env=target.env, found_by="name")
     with ThreadPoolExecutor(max_workers=8) as pool:
         rows = list(pool.map(lambda job: _row(aws, job, local), sorted(jobs.values(), key=_key)))
+    if not any(row["deployed"] or row["state"] == "broken" for row in rows):
+        _check_exists(aws, explicit_app=app)
     data = {"app": target.app, "env": target.env, "jobs": rows}
     if as_json:
         result(json.dumps(data, indent=2))
@@ -33,6 +37,56 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
         result(f"No jobs in application {target.app}, environment {target.env}.")
     else:
         result(_human(rows))
+        broken = [row for row in rows if row["problem"]]
+        if broken:
+            from cli.output import warn
+
+            for row in broken:
+                warn(f"{row['name']}: {row['problem']}")
+
+
+def _check_exists(aws: Any, *, explicit_app: str | None) -> None:
+    """Nothing is deployed for this app and env. Fine for an environment of this project's
+    application that has a stack file (nothing deployed yet); otherwise an error: the
+    application has nothing there (the environment exists: a stack file or other apps'
+    jobs), or the environment is unknown. Each lists the known ones."""
+    from cli.ops.finder import tag_values
+    from cli.output import UserError
+    from components.contract import TAG_APP, TAG_ENV
+
+    target, project = aws.target, aws.target.project
+    stack_envs = _stack_envs(project)
+    has_stack_file = target.env in stack_envs
+    if has_stack_file and explicit_app in (None, project.app_name(target.env)):
+        return
+    apps = tag_values(aws, TAG_APP, {TAG_ENV: target.env})
+    if apps or has_stack_file:
+        raise UserError(
+            f'application "{target.app}" has nothing deployed in environment "{target.env}"',
+            hint=f"Applications deployed there: {', '.join(sorted(apps)) if apps else '(none)'}.",
+        )
+    envs = tag_values(aws, TAG_ENV, {TAG_APP: target.app}) or tag_values(aws, TAG_ENV, {})
+    known = sorted(set(stack_envs) | envs)
+    where = f"no stack file Pulumi.{target.env}.yaml here, and " if project else ""
+    from cli.output import program
+
+    raise UserError(
+        f'unknown environment "{target.env}": {where}nothing is deployed under that name',
+        hint=f"Known environments (stack files here, or deployed): "
+        f"{', '.join(known) if known else '(none)'}."
+        + (f" Create it with `{program()} env init {target.env}`." if project else ""),
+    )
+
+
+def _stack_envs(project: Any) -> list[str]:
+    """Environments with a stack file, `Pulumi.<env>.yaml`, in the project."""
+    if project is None:
+        return []
+    return sorted(
+        p.name[len("Pulumi.") : -len(".yaml")]
+        for p in project.root.glob("Pulumi.*.yaml")
+        if p.is_file()
+    )
 
 
 def _key(job: Any) -> str:
@@ -40,15 +94,11 @@ def _key(job: Any) -> str:
 
 
 def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
-    from cli.ops.finder import find_rule, state_machine_by_name
-    from cli.ops.status import recent_executions, schedule_info
+    from cli.output import UserError
 
-    if job.state_machine_arn is None:
-        job.state_machine_arn = state_machine_by_name(aws, job.app, job.env, job.name)
-    deployed = job.state_machine_arn is not None
     row: dict[str, Any] = {
         "name": job.name,
-        "deployed": deployed,
+        "deployed": False,
         "local": job.name in local,
         "schedule": None,
         "description": None,
@@ -56,23 +106,51 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         "lastRun": None,
         "nextRun": None,
         "timezone": None,
+        "problem": None,
     }
-    if not deployed:
-        return row
+    try:
+        _fill(aws, job, row)
+    except UserError as exc:  # one job's resources half gone must not hide the others
+        row.update(state="broken", problem=exc.message)
+    return row
+
+
+def _fill(aws: Any, job: Any, row: dict[str, Any]) -> None:
+    from cli.ops.finder import find_rule, state_machine_by_name
+    from cli.ops.status import recent_executions, schedule_info
+    from components.convert import naming
+
+    if job.state_machine_arn is None:
+        job.state_machine_arn = state_machine_by_name(aws, job.app, job.env, job.name)
+    if job.state_machine_arn is None:
+        if job.log_group is not None:  # tagged log group, no state machine: half gone
+            row.update(
+                state="broken",
+                problem=f"its state machine {naming.state_machine_name(job.app, job.env, job.name)}"
+                f" is missing (the log group {job.log_group} remains); deploy it again or "
+                "delete it",
+            )
+        return
+    row["deployed"] = True
     job.rule = find_rule(aws, job.app, job.env, job.name, job.state_machine_arn)
     schedule = schedule_info(job.rule, count=1)
     last = recent_executions(aws, job, 1)
     row.update(
         schedule=schedule["expression"],
         description=schedule["description"],
-        state="enabled" if schedule["enabled"] else ("disabled" if job.rule else "no schedule"),
+        state="enabled" if schedule["enabled"] else ("disabled" if job.rule else "broken"),
         nextRun=(schedule["nextRuns"] or [None])[0],
         timezone=schedule.get("timezone"),
         lastRun={k: last[0][k] for k in ("name", "status", "startDate", "exitCode")}
         if last
         else None,
     )
-    return row
+    if job.rule is None:
+        row["problem"] = (
+            f"no schedule rule starts it (EventBridge rule "
+            f"{naming.rule_name(job.app, job.env, job.name)} or one that targets its state "
+            "machine); deploy it again"
+        )
 
 
 def _human(rows: list[dict[str, Any]]) -> str:

@@ -78,11 +78,14 @@ def package(
             result(change.line())
         result(f"{env}: {format_counts(preview.change_summary)}")
     if output_dir is not None:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        from cli.files import output_dir as make_dir
+        from cli.files import write_text
+
+        output_dir = make_dir(output_dir)
         data = output_dir / f"preview-{env}.json"
         text = output_dir / f"preview-{env}.txt"
-        data.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        text.write_text(preview.stdout or "", encoding="utf-8")
+        write_text(data, json.dumps(document, indent=2) + "\n")
+        write_text(text, preview.stdout or "")
         info(f"Wrote {data} and {text}.")
     if detailed_exitcode:
         raise typer.Exit(_EXIT_CHANGES if changed else _EXIT_NO_CHANGES)

@@ -72,12 +72,15 @@ def render(
     groups = group_by_owner(resources, [env, *rendered])
 
     if output_dir is not None:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        from cli.files import output_dir as make_dir
+        from cli.files import write_text
+
+        output_dir = make_dir(output_dir)
         files = {f"{env}.environment.json": groups[env]}
         files.update({f"{job}-{env}.json": groups[job] for job in rendered})
         for filename, items in files.items():
             path = output_dir / filename
-            path.write_text(json.dumps({"resources": items}, indent=2) + "\n", encoding="utf-8")
+            write_text(path, json.dumps({"resources": items}, indent=2) + "\n")
             info(f"wrote {path}")
     if as_json:
         result(json.dumps({"resources": resources}, indent=2))

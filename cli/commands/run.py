@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption
+from cli.options import AppOption, EnvOption, GiveUpOption
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.finder import Job
@@ -24,7 +24,8 @@ def run(
         typer.Option(
             metavar="CMD",
             help="Run this command instead of the job's, split like a shell would "
-            "(use 'sh -c \"...\"' for shell features).",
+            "(use 'sh -c \"...\"' for shell features). Kept in the execution history: "
+            "no secrets.",
             show_default=False,
         ),
     ] = None,
@@ -33,7 +34,8 @@ def run(
         typer.Option(
             "--env-var",
             metavar="NAME=VALUE",
-            help="Set an environment variable for this run: NAME=VALUE; repeat for more.",
+            help="Set an environment variable for this run: NAME=VALUE; repeat for more. "
+            "Kept in the execution history: no secrets (use the manifest's secrets).",
             show_default=False,
         ),
     ] = None,
@@ -68,8 +70,17 @@ def run(
         bool,
         typer.Option("--follow", "-f", help="Wait, and print the run's logs as they arrive."),
     ] = False,
+    give_up_after: GiveUpOption = None,
 ) -> None:
-    """Start a job now. Returns at once unless --wait or --follow."""
+    """Start a job now. Returns at once unless --wait or --follow.
+
+    --command and --env-var travel in the execution input: Step Functions keeps it in the
+    execution history (readable with states:DescribeExecution / GetExecutionHistory) and, with
+    the state machine's logging level ALL and execution data included, in the job's log group.
+    Never pass secrets this way: put them in the manifest's `secrets` (SSM or Secrets
+    Manager). Whoever may call states:StartExecution on a job's state machine can run any
+    command with the job's task role.
+    """
     import json
 
     from cli.ops import console as consolelinks
@@ -83,11 +94,15 @@ def run(
         parse_size,
     )
     from cli.ops.finder import find_job
+    from cli.ops.outage import duration_option
     from cli.ops.session import aws_errors, connect
-    from cli.output import UserError, result
+    from cli.output import UserError, program, result
     from components.contract import OVERRIDES_KEY
 
     # Bad flags are reported before any AWS call.
+    if give_up_after is not None and not (wait or follow):
+        raise UserError("--give-up-after is only for --wait or --follow")
+    patience_seconds = duration_option(give_up_after)
     words = parse_command(command) if command is not None else None
     environment = parse_env_vars(env_var or [])
     size = parse_size(cpu, memory)
@@ -106,7 +121,8 @@ def run(
                     f'job "{name}" cannot take --command, --env-var, --cpu or --memory: its '
                     "state machine does not read overrides (it was deployed by Copilot or an "
                     "older version)",
-                    hint=f"Deploy it with `jobs deploy --env {env}`, or run it without overrides.",
+                    hint=f"Deploy it with `{program()} deploy --env {env}`, or run it without "
+                    "overrides.",
                 )
             if size is not None and not accepts_size(definition):
                 raise UserError(
@@ -124,12 +140,29 @@ def run(
     result(f'Started job "{name}" (app {aws.target.app}, env {env}): execution {execution_name}')
     result(f"  {link}")
     if wait or follow:
-        _wait(aws, job, execution_arn, execution_name, link, follow=follow)
+        _wait(
+            aws,
+            job,
+            execution_arn,
+            execution_name,
+            link,
+            follow=follow,
+            give_up_after=patience_seconds,
+        )
 
 
 def _wait(
-    aws: Aws, job: Job, execution_arn: str, execution_name: str, link: str, *, follow: bool
+    aws: Aws,
+    job: Job,
+    execution_arn: str,
+    execution_name: str,
+    link: str,
+    *,
+    follow: bool,
+    give_up_after: float | None,
 ) -> None:
+    import time
+
     from cli.ops.executions import (
         EXIT_INTERRUPTED,
         duration_seconds,
@@ -139,6 +172,7 @@ def _wait(
         task_outcome,
         wait,
     )
+    from cli.ops.outage import Patience, poll_interval
     from cli.ops.session import aws_errors
     from cli.ops.times import format_duration
     from cli.output import UserError, info, warn
@@ -146,6 +180,9 @@ def _wait(
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
     final: dict | None = None
+    interval = poll_interval(0.5)
+    patience = Patience("AWS", interval=interval, give_up_after=give_up_after)
+    still_running = f"Execution {execution_name} may still be running: {link}"
     try:
         info("Waiting for the run to end (Ctrl-C stops waiting; the job keeps running).")
         with aws_errors():
@@ -153,11 +190,18 @@ def _wait(
                 sfn,
                 execution_arn,
                 on_poll=follower.on_poll if follower else None,
-                max_interval=1.0 if follow else 5.0,
+                first_interval=interval,
+                max_interval=max(interval, 1.0 if follow else 5.0),
+                patience=patience,
+                gave_up=still_running,
             )
+            ended = f"Execution {execution_name} ended {final['status']}: {link}"
             if follower is not None:
-                follower.drain()
-            outcome = task_outcome(history(sfn, execution_arn), job.name)
+                patience.call(follower.drain, what_happens=ended, sleep=time.sleep)
+            events = patience.call(
+                lambda: history(sfn, execution_arn), what_happens=ended, sleep=time.sleep
+            )
+            outcome = task_outcome(events, job.name)
     except KeyboardInterrupt:
         if final is None:
             warn(f"stopped waiting; execution {execution_name} is still running: {link}")

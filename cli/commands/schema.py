@@ -20,10 +20,14 @@ def schema(
 
     from components.manifest.schema import manifest_schema
 
-    text = json.dumps(manifest_schema(), indent=2) + "\n"
-    if output:
-        from pathlib import Path
+    if output is not None:
+        from cli.files import output_file
 
-        Path(output).write_text(text, encoding="utf-8")
+        target = output_file(output)
+    text = json.dumps(manifest_schema(), indent=2) + "\n"
+    if output is not None:
+        from cli.files import write_text
+
+        write_text(target, text)
     else:
         result(text)

@@ -125,6 +125,7 @@ def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str,
 def _human(data: dict[str, Any]) -> str:
     from cli.ops.status import local_time, table
     from cli.ops.times import format_duration
+    from cli.output import program
 
     schedule = data["schedule"]
     lines = [f"Job {data['job']}  (app {data['app']}, env {data['env']}, {data['region']})", ""]
@@ -134,7 +135,7 @@ def _human(data: dict[str, Any]) -> str:
     elif schedule["expression"]:
         lines.append(f"  {schedule['expression']}, {schedule['description']}")
     else:
-        lines.append("  none: runs only with `jobs run`")
+        lines.append(f"  none: runs only with `{program()} run`")
     if schedule["nextRuns"]:
         lines.append("  Next runs:")
         lines.extend(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import env_option
+from cli.options import env_option, json_option
 from cli.output import error, info, result, warn
 
 
@@ -26,21 +26,40 @@ def validate(
     env: Annotated[
         str | None, env_option("Merge this environment's overrides before checking.")
     ] = None,
+    as_json: Annotated[
+        bool,
+        json_option(
+            'Print one JSON object per problem and line: {"file", "line", "path", "message", '
+            '"hint"} (for editors and CI annotations).'
+        ),
+    ] = False,
 ) -> None:
     """Check manifests and print every problem; exit 1 if any."""
+    import json
+
     from cli.project import find_project
-    from components.errors import ManifestError
+    from components.errors import ManifestError, SettingsError
     from components.manifest.addons import describe
     from components.manifest.load import load_manifest
 
     project = find_project()
     jobs = project.select_jobs(names, default_all=True)
-    app = project.app_name(env)
+    try:
+        app = project.app_name(env)
+    except SettingsError as exc:
+        if not as_json:
+            raise
+        for problem in exc.problems:
+            result(json.dumps(_relative(problem.as_dict(), project.root)))
+        raise typer.Exit(1) from None
     failed = 0
     if not names:  # a broken entry is a job that would be dropped from every deploy
         for problem in project.job_problems():
             failed += 1
-            error(str(problem))
+            if as_json:
+                result(json.dumps(_relative(problem.as_dict(), project.root)))
+            else:
+                error(str(problem), problem.hint)
     for name in jobs:
         try:
             job = load_manifest(project.manifest_path(name), env, app=app, root=project.root)
@@ -48,13 +67,17 @@ def validate(
         except ManifestError as exc:
             failed += 1
             for problem in exc.problems:
-                error(str(problem))
+                if as_json:
+                    result(json.dumps(_relative(problem.as_dict(), project.root)))
+                else:
+                    error(str(problem), problem.hint)
         else:
-            result(f"ok  {name}" + (f" ({env})" if env else ""))
-            if addons is not None:
-                result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
-                for line in describe(addons):
-                    result(f"      {line}")
+            if not as_json:
+                result(f"ok  {name}" + (f" ({env})" if env else ""))
+                if addons is not None:
+                    result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
+                    for line in describe(addons):
+                        result(f"      {line}")
             _warn_past_run(job, project.manifest_path(name))
     where = f" for environment {env}" if env else ""
     if failed:
@@ -71,3 +94,14 @@ def _warn_past_run(job, path) -> None:
     late = past_one_time_run(job)
     if late:
         warn(f"{path}: on.schedule: {late} (deploy refuses it)")
+
+
+def _relative(item: dict, root) -> dict:
+    """`file` relative to the project root (what editors and CI annotations expect)."""
+    from pathlib import Path
+
+    if item.get("file"):
+        path = Path(item["file"])
+        if path.is_absolute() and path.is_relative_to(root):
+            item["file"] = path.relative_to(root).as_posix()
+    return item

@@ -273,14 +273,30 @@ def wait(
     sleep: Callable[[float], None] = time.sleep,
     first_interval: float = 0.5,
     max_interval: float = 5.0,
+    patience: Any = None,
+    gave_up: str = "",
 ) -> dict:
     """Poll DescribeExecution until the execution ends; `on_poll` sees every description
-    (this is where `--follow` reads new log events). Returns the final description."""
+    (this is where `--follow` reads new log events). Returns the final description.
+
+    With `patience` (cli.ops.outage.Patience), a round lost to an outage is polled again with
+    backoff, and the wait ends with its error (`gave_up`: what the user should know) only when
+    the outage outlasts its deadline."""
     interval = first_interval
-    while True:
+
+    def round_() -> dict:
         described = sfn.describe_execution(executionArn=execution_arn)
         if on_poll is not None:
             on_poll(described)
+        return described
+
+    while True:
+        described = round_() if patience is None else patience.attempt(round_)
+        if described is None:  # an outage: try again later, from the same place
+            if patience.expired():
+                raise patience.gave_up(gave_up)
+            sleep(patience.delay())
+            continue
         if described.get("status") not in RUNNING_STATES:
             return described
         sleep(interval)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.ops.session import Aws, aws_errors
-from cli.output import UserError
+from cli.output import UserError, program
 from components import contract
 from components.convert import naming
 
@@ -89,6 +89,24 @@ def tagged_jobs(aws: Aws, app: str, env: str, job: str | None = None) -> dict[st
                 elif ":logs:" in arn:
                     entry.log_group = _log_group_from_arn(arn)
     return found
+
+
+def tag_values(aws: Aws, tag: str, filters: dict[str, str]) -> set[str]:
+    """The values of `tag` on the job resources (state machines, log groups) that carry
+    every tag in `filters`: the environments an app is deployed in, the apps of an env."""
+    values: set[str] = set()
+    with aws_errors():
+        paginator = aws.client("resourcegroupstaggingapi").get_paginator("get_resources")
+        pages = paginator.paginate(
+            TagFilters=[{"Key": k, "Values": [v]} for k, v in filters.items()] + [{"Key": tag}],
+            ResourceTypeFilters=[STATE_MACHINE_TYPE, LOG_GROUP_TYPE],
+        )
+        for page in pages:
+            for item in page.get("ResourceTagMappingList", []):
+                tags = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
+                if all(tags.get(k) == v for k, v in filters.items()) and tags.get(tag):
+                    values.add(tags[tag])
+    return values
 
 
 def state_machine_by_name(aws: Aws, app: str, env: str, job: str) -> str | None:
@@ -206,7 +224,7 @@ def find_job(
         raise UserError(
             f'job "{job}" has logs in application "{app}", environment "{env}", but no state '
             "machine: it is not deployed there any more",
-            hint=f"Deploy it with `jobs deploy --env {env}`.",
+            hint=f"Deploy it with `{program()} deploy --env {env}`.",
         )
     if need_log_group and found.log_group is None:
         raise UserError(
@@ -226,7 +244,7 @@ def unknown_job(aws: Aws, job: str) -> UserError:
     if local:
         parts.append(f"Manifests in this project: {', '.join(local)}.")
     if job in local:
-        parts.append(f"Deploy it with `jobs deploy --env {env}`.")
+        parts.append(f"Deploy it with `{program()} deploy --env {env}`.")
     return UserError(
         f'job "{job}" not found in application "{app}", environment "{env}"',
         hint=" ".join(parts),

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import heapq
 import json
-import random
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cli.ops.session import error_code
 from components.contract import STATES_STREAM_PREFIX as STATES_PREFIX
 from components.contract import parse_log_stream
 
@@ -28,16 +26,6 @@ MAX_PAGE = 10_000
 # lastEventTimestamp is updated "on an eventual consistency basis" (CloudWatch Logs API),
 # so a listing sorted by it is only trusted this far back before stopping.
 LAST_EVENT_SLACK_MS = 3_600_000
-
-_RETRYABLE_CODES = {
-    "ThrottlingException",
-    "Throttling",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ServiceUnavailableException",
-    "ServiceUnavailable",
-    "InternalFailure",
-}
 
 
 @dataclass(frozen=True)
@@ -84,25 +72,6 @@ def short_name(stream: str) -> str:
     if stream.startswith(STATES_PREFIX):
         return f"{STATES_PREFIX}{stream.rsplit('/', 1)[-1][:8]}"
     return stream[:25]
-
-
-def is_retryable(exc: BaseException) -> bool:
-    import botocore.exceptions as bex
-
-    if isinstance(
-        exc,
-        (
-            bex.EndpointConnectionError,
-            bex.ConnectionClosedError,
-            bex.ReadTimeoutError,
-            bex.ConnectTimeoutError,
-        ),
-    ):
-        return True
-    if isinstance(exc, bex.ClientError):
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        return error_code(exc) in _RETRYABLE_CODES or status == 429 or status >= 500
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,39 +130,16 @@ class Selection:
 
 
 class LogReader:
-    """Reads one log group, retrying throttling and brief network errors with backoff."""
+    """Reads one log group. Each call is bounded and retried by the client's own retry mode
+    (cli/ops/session.py); riding out longer outages is the follower's job (cli/ops/outage.py)."""
 
-    def __init__(
-        self,
-        client: Any,
-        group: str,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        attempts: int = 8,
-        base_delay: float = 0.25,
-        max_delay: float = 8.0,
-    ):
+    def __init__(self, client: Any, group: str, *, sleep: Callable[[float], None] = time.sleep):
         self.client = client
         self.group = group
         self.sleep = sleep
-        self.attempts = attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.retries = 0  # how many calls were retried, for the curious (and the tests)
 
     def _call(self, method: str, **kwargs: Any) -> dict:
-        delay = self.base_delay
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return getattr(self.client, method)(**kwargs)
-            except Exception as exc:
-                if attempt == self.attempts or not is_retryable(exc):
-                    raise
-                self.retries += 1
-                # Full jitter keeps many followers from retrying in step.
-                self.sleep(random.uniform(delay / 2, delay))
-                delay = min(self.max_delay, delay * 2)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return getattr(self.client, method)(**kwargs)
 
     def streams(
         self,
@@ -325,24 +271,39 @@ class LogReader:
         *,
         start: int,
         poll: float = 1.0,
+        patience: Any = None,
     ) -> Iterator[list[Event]]:
         """Batches of new events, each in time order, about every `poll` seconds, forever:
-        the caller stops iterating (Ctrl-C, or the execution it watches has ended)."""
+        the caller stops iterating (Ctrl-C, or the execution it watches has ended). With
+        `patience` (cli.ops.outage.Patience), a round lost to an outage is polled again
+        later from the same place; without, its error propagates."""
         tokens: dict[str, str | None] = {}
         while True:
-            yield self.poll(wants, start=start, tokens=tokens)
-            self.sleep(poll)
+            if patience is None:
+                yield self.poll(wants, start=start, tokens=tokens)
+                self.sleep(poll)
+                continue
+            batch = patience.attempt(lambda: self.poll(wants, start=start, tokens=tokens))
+            if batch is not None:
+                yield batch
+            elif patience.expired():
+                raise patience.gave_up("Nothing was lost: run the command again to go on.")
+            self.sleep(patience.delay())
 
     def poll(
         self, wants: Callable[[str], bool], *, start: int, tokens: dict[str, str | None]
     ) -> list[Event]:
         """One round of follow: new events of every wanted stream since the last round
-        (`tokens` remembers where each stream was left)."""
+        (`tokens` remembers where each stream was left). `tokens` changes only when the whole
+        round succeeds, so a round cut short by a fault is read again in full, and nothing is
+        skipped or repeated."""
         per_stream = []
+        moved: dict[str, str | None] = {}
         for stream in self.streams(wants=wants, active_since=start):
             token = tokens.get(stream.name)
-            events, tokens[stream.name] = self.read_forward(stream.name, start=start, token=token)
+            events, moved[stream.name] = self.read_forward(stream.name, start=start, token=token)
             per_stream.append(events)
+        tokens.update(moved)
         return merge(per_stream)
 
 

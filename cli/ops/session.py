@@ -33,6 +33,16 @@ _CREDENTIAL_CODES = {
 }
 _DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 
+# Network bounds of every AWS call (docs/operating.md, "Faults and outages"). botocore's own
+# retry modes do the retrying (standard: exponential backoff with jitter on throttling, 5xx and
+# connection errors; adaptive adds client-side rate limiting); AWS_RETRY_MODE and
+# AWS_MAX_ATTEMPTS choose among them, within MAX_ATTEMPTS_CAP so a call always ends.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+DEFAULT_ATTEMPTS = 4
+MAX_ATTEMPTS_CAP = 10
+RETRY_MODES = ("standard", "adaptive")
+
 CREDENTIALS_HINT = (
     "Configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or "
     "`aws sso login`) for the account the environment is deployed in."
@@ -86,12 +96,76 @@ def for_project(project: Project, env: str) -> Aws:
     )
 
 
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment, else `default`."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UserError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise UserError(f"{name}={raw!r} must be between 0 and 3600 seconds")
+    return value
+
+
+def retry_settings() -> dict[str, Any]:
+    """botocore's `retries` for every client: AWS_RETRY_MODE (standard or adaptive; legacy is
+    read as standard) and AWS_MAX_ATTEMPTS (total attempts, capped at MAX_ATTEMPTS_CAP)."""
+    mode = os.environ.get("AWS_RETRY_MODE", "").strip().lower()
+    raw = os.environ.get("AWS_MAX_ATTEMPTS", "").strip()
+    try:
+        attempts = int(raw) if raw else DEFAULT_ATTEMPTS
+    except ValueError:
+        raise UserError(f"AWS_MAX_ATTEMPTS={raw!r} is not a whole number") from None
+    return {
+        "mode": mode if mode in RETRY_MODES else "standard",
+        # Total attempts, first included, as AWS_MAX_ATTEMPTS counts them (Config's
+        # `max_attempts` would count retries only).
+        "total_max_attempts": min(max(attempts, 1), MAX_ATTEMPTS_CAP),
+    }
+
+
+def client_config() -> Any:
+    """The botocore Config of every client: connect and read timeouts (JOBS_AWS_CONNECT_TIMEOUT,
+    JOBS_AWS_READ_TIMEOUT override them, in seconds) and bounded retries."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=_seconds("JOBS_AWS_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+        read_timeout=_seconds("JOBS_AWS_READ_TIMEOUT", READ_TIMEOUT),
+        retries=retry_settings(),
+    )
+
+
+def check_endpoints() -> None:
+    """AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) must be http(s) URLs with a host."""
+    from urllib.parse import urlsplit
+
+    for name, value in sorted(os.environ.items()):
+        if name != "AWS_ENDPOINT_URL" and not name.startswith("AWS_ENDPOINT_URL_"):
+            continue
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UserError(
+                f"{name}={value!r} is not an endpoint URL",
+                hint="Use http(s)://host[:port], e.g. http://127.0.0.1:5000, or unset it.",
+            )
+
+
 class Aws:
     """A boto3 session for one target, with clients made once and shared (they are
     thread-safe, which `jobs ls` relies on)."""
 
     def __init__(self, target: Target):
         self.target = target
+        check_endpoints()
+        self._config = client_config()
         with aws_errors():
             import boto3
 
@@ -127,17 +201,15 @@ class Aws:
 
     def _client(self, service: str) -> Any:
         if service not in self._clients:
-            from botocore.config import Config
-
             # STS answers on a global endpoint: checking the caller needs no region.
             region = self.session.region_name if service == "sts" else self.region
             with aws_errors():
-                self._clients[service] = self.session.client(
-                    service,
-                    region_name=region,
-                    # Fail fast on a dead endpoint; the caller decides about retrying.
-                    config=Config(connect_timeout=5, read_timeout=30),
-                )
+                try:
+                    self._clients[service] = self.session.client(
+                        service, region_name=region, config=self._config
+                    )
+                except ValueError as exc:  # botocore: "Invalid endpoint: ..." (a config file's)
+                    raise UserError(f"cannot use the endpoint for {service}: {exc}") from None
         return self._clients[service]
 
 
@@ -147,6 +219,30 @@ def error_code(exc: BaseException) -> str:
     if isinstance(response, dict):
         return str(response.get("Error", {}).get("Code", ""))
     return ""
+
+
+def endpoint_of(exc: BaseException) -> str:
+    """The endpoint a botocore network error names, else AWS_ENDPOINT_URL, else "AWS"."""
+    kwargs = getattr(exc, "kwargs", None) or {}
+    return str(kwargs.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS")
+
+
+def fault_text(exc: BaseException) -> str:
+    """A short reason for a fault: "read timeout", "connection closed", "HTTP 503 ..."."""
+    import botocore.exceptions as bex
+
+    if isinstance(exc, bex.ReadTimeoutError):
+        return "no answer within the read timeout"
+    if isinstance(exc, bex.ConnectTimeoutError):
+        return "no connection within the connect timeout"
+    if isinstance(exc, bex.ConnectionClosedError):
+        return "the connection was closed before an answer"
+    if isinstance(exc, bex.EndpointConnectionError):
+        return "cannot connect"
+    if isinstance(exc, bex.ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return f"HTTP {status} {error_code(exc)}".strip()
+    return str(exc)
 
 
 def user_error(exc: Exception) -> UserError | None:
@@ -164,9 +260,12 @@ def user_error(exc: Exception) -> UserError | None:
             "no AWS region configured",
             hint="Set AWS_DEFAULT_REGION or aws:region in the stack file.",
         )
-    if isinstance(exc, (bex.EndpointConnectionError, bex.ConnectTimeoutError)):
-        where = os.environ.get("AWS_ENDPOINT_URL") or "AWS"
-        return UserError(f"cannot reach {where}: {exc}", hint="Check the network or proxy.")
+    if isinstance(exc, (bex.ConnectionError, bex.ReadTimeoutError, bex.ConnectionClosedError)):
+        return UserError(
+            f"{endpoint_of(exc)} did not answer: {fault_text(exc)}",
+            hint="Check the network, proxy, region and AWS_ENDPOINT_URL (each call was tried "
+            f"{retry_settings()['total_max_attempts']} times; AWS_MAX_ATTEMPTS sets how many).",
+        )
     if isinstance(exc, bex.ClientError):
         code = error_code(exc)
         message = exc.response.get("Error", {}).get("Message") or str(exc)

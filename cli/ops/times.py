@@ -7,6 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 from cli.output import UserError
 
+# The earliest time a log event can have (CloudWatch Logs counts milliseconds since 1970).
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The longest duration accepted: about 100 years, more than any log is kept.
+MAX_DURATION = timedelta(days=36_500)
+
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([wdhms])")
 
@@ -31,7 +36,17 @@ def parse_duration(text: str, flag: str = "--since") -> timedelta:
         )
     if seconds <= 0:
         raise UserError(f"{flag} must be greater than 0")
+    if seconds > MAX_DURATION.total_seconds():
+        raise UserError(
+            f"{flag} {text} is out of range: at most {MAX_DURATION.days}d (about 100 years)"
+        )
     return timedelta(seconds=round(seconds))
+
+
+def since(text: str, now: datetime | None = None, flag: str = "--since") -> datetime:
+    """The moment `--since DURATION` means: now less the duration, never before 1970."""
+    moment = (now or datetime.now(timezone.utc)) - parse_duration(text, flag)
+    return max(moment, EPOCH)
 
 
 def parse_time(text: str, flag: str) -> datetime:
@@ -48,6 +63,14 @@ def parse_time(text: str, flag: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
+    try:
+        before_epoch = parsed < EPOCH
+    except OverflowError:  # an offset that pushes the time out of datetime's range
+        before_epoch = True
+    if before_epoch:
+        raise UserError(
+            f"{flag} {text} is out of range: logs have no events before 1970-01-01T00:00:00Z"
+        )
     return parsed
 
 

@@ -6,7 +6,6 @@ comments are not (PyYAML cannot keep them). Reading goes through cli.project.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,10 +26,9 @@ def update_config(project: Project, env: str, values: Mapping[str, Any]) -> None
             config[key] = value
     data["config"] = config
     text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
-    path = project.stack_file(env)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    from cli.files import write_text
+
+    write_text(project.stack_file(env), text)
 
 
 def exclude_job(project: Project, env: str, job: str) -> bool:

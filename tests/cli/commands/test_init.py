@@ -117,3 +117,80 @@ def test_asks_in_a_terminal(project, monkeypatch):
     assert result.exit_code == 0, result.output
     job = load_manifest(project / "manifests" / "nightly" / "manifest.yml")
     assert (job.image.location, job.on.schedule) == ("busybox:1", "@weekly")
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    monkeypatch.setattr("cli.commands.init._interactive", lambda: True)
+
+
+def test_each_answer_is_checked_and_asked_again(project, terminal):
+    answers = [
+        "Bad_Name",  # refused: the name rule
+        "nightly",
+        "docker",  # not one of the choices
+        "image",
+        "busybox:1",
+        "every day",  # not a schedule
+        "@weekly",
+    ]
+    result = runner.invoke(app, ["init"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count("Job name:") == 2
+    assert "Error: 'docker' is not one of 'dockerfile', 'image'." in out
+    assert out.count("Schedule (cron in UTC") == 2
+    assert "--schedule" not in out and "--name" not in out  # speaks of the question
+    job = load_manifest(project / "manifests" / "nightly" / "manifest.yml")
+    assert (job.image.location, job.on.schedule) == ("busybox:1", "@weekly")
+
+
+def test_a_missing_dockerfile_is_asked_again(project, terminal):
+    (project / "Dockerfile").write_text("FROM scratch\n")
+    result = runner.invoke(app, ["init", "-s", "@daily"], input="build\ndockerfile\nnope\n\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Dockerfile path") == 2
+    job = load_manifest(project / "manifests" / "build" / "manifest.yml", root=project)
+    assert job.image.build.dockerfile == "Dockerfile"
+
+
+def test_an_existing_job_name_is_asked_again(project, terminal):
+    assert (
+        runner.invoke(app, ["init", "-n", "report", "-i", "busybox", "-s", "@daily"]).exit_code == 0
+    )
+    result = runner.invoke(app, ["init", "-i", "busybox", "-s", "@daily"], input="report\nother\n")
+    assert result.exit_code == 0, result.output
+    assert "manifests/report/manifest.yml already exists; choose another name" in result.output
+    assert (project / "manifests" / "other" / "manifest.yml").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv0", "expected"),
+    [
+        pytest.param("/usr/local/bin/scheduled-jobs", "scheduled-jobs", id="scheduled-jobs"),
+        pytest.param("/repo/cli/__main__.py", "python -m cli", id="python-m-cli"),
+        pytest.param("/usr/bin/jobs", "jobs", id="jobs-as-typed"),
+        pytest.param("C:\\x\\scheduled-jobs.exe", "scheduled-jobs", id="windows"),
+        pytest.param("/usr/lib/python3/pytest", "scheduled-jobs", id="anything-else"),
+    ],
+)
+def test_hints_name_the_program_as_invoked(monkeypatch, argv0, expected):
+    import ntpath
+    import sys
+
+    from cli.output import program
+
+    if "\\" in argv0:
+        monkeypatch.setattr("os.path.basename", ntpath.basename)
+        monkeypatch.setattr("os.path.dirname", ntpath.dirname)
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert program() == expected
+
+
+def test_next_steps_name_the_program(project, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/scheduled-jobs"])
+    result = runner.invoke(app, ["init", "-n", "report", "-i", "busybox", "-s", "@daily"])
+    assert "Next: scheduled-jobs validate report" in result.stderr
+    assert " jobs " not in result.stderr

@@ -212,6 +212,22 @@ def test_logs_empty_group_says_so(project):
         pytest.param(["--last", "0"], "--last must be at least 1", id="last-zero"),
         pytest.param(["--since", "0m"], "--since must be greater than 0", id="since-zero"),
         pytest.param(["--since", "yesterday"], "is not a duration", id="since-words"),
+        pytest.param(
+            ["--since", "99999999d"], "--since 99999999d is out of range", id="since-too-long"
+        ),
+        pytest.param(["--since", "9" * 400 + "d"], "is out of range", id="since-huge-number"),
+        pytest.param(
+            ["--start-time", "0001-01-01"], "no events before 1970", id="start-before-epoch"
+        ),
+        pytest.param(
+            ["--end-time", "1969-12-31T23:00:00Z"], "no events before 1970", id="end-before-epoch"
+        ),
+        pytest.param(
+            ["--give-up-after", "1m"], "--give-up-after is only for --follow", id="give-up-alone"
+        ),
+        pytest.param(
+            ["--follow", "--give-up-after", "soon"], "is not a duration", id="give-up-words"
+        ),
         pytest.param(["--start-time", "May 1st"], "is not a time", id="start-time-words"),
         pytest.param(
             ["--start-time", "2024-05-02T00:00:00Z", "--end-time", "2024-05-01T00:00:00Z"],

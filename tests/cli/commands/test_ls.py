@@ -7,7 +7,7 @@ import json
 import boto3
 import pytest
 
-from tests.cli.fake_stacks import jobs
+from tests.cli.fake_stacks import jobs, write_env
 from tests.cli.seed import copilot_job, project_job, run_without_pulumi, write_project
 
 
@@ -48,6 +48,7 @@ def test_ls_json(deployed):
         "lastRun": None,
         "nextRun": None,
         "timezone": None,
+        "problem": None,
     }
     assert rows["report"]["timezone"] == "UTC"  # a rule job
     assert rows["legacy"]["schedule"] == "rate(1 hour)"
@@ -91,11 +92,75 @@ def test_ls_other_app_flag(deployed):
     assert [n for n in names if n not in ("draft", "report")] == ["foreign"]
 
 
-def test_ls_empty_environment(project):
+def test_ls_environment_with_a_stack_file_and_nothing_deployed_yet(project):
+    write_env(project, "staging", {"aws:region": "us-east-1"})
     result = jobs("ls", "--env", "staging")
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == ["draft", "report"]
     assert all("not deployed" in line for line in result.stdout.splitlines()[1:])
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        pytest.param(
+            ["--env", "prdo"],
+            'unknown environment "prdo": no stack file Pulumi.prdo.yaml here, and nothing is '
+            "deployed under that name",
+            "Known environments (stack files here, or deployed): prod, test.",
+            id="unknown-env",
+        ),
+        pytest.param(
+            ["--env", "test", "--app", "nosuchapp"],
+            'application "nosuchapp" has nothing deployed in environment "test"',
+            "Applications deployed there: demo, other.",
+            id="unknown-app",
+        ),
+        pytest.param(
+            ["--env", "prod", "--app", "nosuchapp"],
+            'application "nosuchapp" has nothing deployed in environment "prod"',
+            "Applications deployed there: demo.",
+            id="unknown-app-no-stack-file",
+        ),
+    ],
+)
+def test_ls_unknown_environment_or_app_lists_the_known_ones(deployed, args, message, hint):
+    result = jobs("ls", *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert hint in " ".join(result.stderr.split())
+    assert result.stdout == ""
+
+
+def test_ls_unknown_environment_outside_a_project(aws, tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    project_job(env="prod")
+    result = jobs("ls", "--env", "prdo", "--app", "demo")
+    assert result.exit_code == 1
+    assert 'unknown environment "prdo": nothing is deployed under that name' in result.stderr
+    assert "Known environments (stack files here, or deployed): prod." in result.stderr
+
+
+@pytest.mark.parametrize("gone", ["state-machine", "rule"])
+def test_ls_shows_a_half_gone_job_as_broken_and_lists_the_rest(deployed, gone):
+    broken = project_job(job="halfgone")
+    if gone == "state-machine":
+        boto3.client("stepfunctions").delete_state_machine(stateMachineArn=broken.state_machine_arn)
+        problem = "its state machine demo-test-halfgone is missing"
+    else:
+        events = boto3.client("events")
+        events.remove_targets(Rule=broken.rule_name, Ids=["statemachine"])
+        events.delete_rule(Name=broken.rule_name)
+        problem = "no schedule rule starts it"
+    result = jobs("ls", "--env", "test", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)["jobs"]}
+    assert list(rows) == ["draft", "halfgone", "legacy", "paused", "report"]
+    assert rows["halfgone"]["state"] == "broken"
+    assert problem in rows["halfgone"]["problem"]
+    assert rows["report"]["state"] == "enabled" and rows["report"]["problem"] is None
+    human = jobs("ls", "--env", "test")
+    assert "broken" in human.stdout and f"halfgone: {problem}" in human.stderr
 
 
 def test_ls_outside_a_project_needs_app(aws, tmp_path, monkeypatch):

@@ -226,7 +226,12 @@ def test_ctrl_c_stops_waiting_not_the_job(project):
     [
         pytest.param("nope", "test", "Jobs deployed there: report", id="unknown-job"),
         pytest.param("report", "prod", "Jobs deployed there: (none)", id="wrong-environment"),
-        pytest.param("notyet", "test", "Deploy it with `jobs deploy --env test`", id="local-only"),
+        pytest.param(
+            "notyet",
+            "test",
+            "Deploy it with `scheduled-jobs deploy --env test`",
+            id="local-only",
+        ),
     ],
 )
 def test_run_unknown_job_lists_what_exists(project, job, env, hint):
@@ -303,3 +308,12 @@ def test_run_force_on_a_copilot_job_is_harmless(project):
     assert _input(job.state_machine_arn) == {"force": True}
     result = jobs("run", "legacy", "--env", "test", "--cpu", "512", "--memory", "1024")
     assert result.exit_code == 1 and "does not read overrides" in result.stderr
+
+
+def test_help_says_overrides_are_kept_and_what_start_execution_allows():
+    result = jobs("run", "--help")
+    text = " ".join(result.stdout.split())
+    assert "travel in the execution input" in text
+    assert "execution history" in text and "logging level ALL" in text
+    assert "secrets" in text
+    assert "states:StartExecution" in text and "any command with the job's task role" in text

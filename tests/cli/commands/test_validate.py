@@ -128,3 +128,52 @@ def test_a_past_one_time_run_is_a_warning(project):
     assert "ok  once" in result.stdout
     assert "on.schedule: 'at(2001-01-01T00:00:00)' is in the past" in result.stderr
     assert "deploy refuses it" in result.stderr
+
+
+def test_json_one_object_per_problem(project):
+    import json
+
+    make_project(project, {"good": VALID, "bad": VALID + "retries: -1\nmemry: 1\n"})
+    result = runner.invoke(app, ["validate", "--json"])
+    assert result.exit_code == 1
+    problems = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(problems) == 2
+    assert all(set(p) == {"file", "line", "path", "message", "hint"} for p in problems)
+    retries = next(p for p in problems if p["path"] == "retries")
+    assert retries["file"] == "manifests/bad/manifest.yml"
+    assert retries["line"] == 7
+    assert "cannot be negative" in retries["message"]
+    assert "ok  good" not in result.stdout  # stdout is only problems
+
+
+def test_json_all_valid_prints_nothing(project):
+    make_project(project, {"alpha": VALID})
+    result = runner.invoke(app, ["validate", "--json"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_json_settings_problems(project):
+    import json
+
+    make_project(project, {"alpha": VALID})
+    (project / "Pulumi.prod.yaml").write_text("config:\n  scheduled-jobs:app: BAD_App\n")
+    result = runner.invoke(app, ["validate", "--json", "--env", "prod"])
+    assert result.exit_code == 1
+    (problem,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert problem["file"] == "Pulumi.prod.yaml"
+
+
+def test_problem_as_dict():
+    from components.errors import Problem
+
+    assert Problem(
+        "bad", path="on.schedule", file="m.yml", line=3, hint="use @daily"
+    ).as_dict() == {
+        "file": "m.yml",
+        "line": 3,
+        "path": "on.schedule",
+        "message": "bad",
+        "hint": "use @daily",
+    }
+    assert Problem("bad").as_dict()["path"] is None

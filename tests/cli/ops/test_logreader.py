@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from cli.ops.logreader import Event, LogReader, Selection, Stream, human_line, render, short_name
+from tests.cli.fault_proxy import FaultProxy
 from tests.cli.seed import container_stream, put_logs
 
 GROUP = "/copilot/demo-test-report"
@@ -182,43 +183,73 @@ def test_follow_picks_up_new_events_without_duplicates(group):
     assert next(batches) == []
 
 
-def test_throttling_is_retried_with_backoff(group, three_runs):
-    """A ThrottlingException injected once (through botocore's own event hooks) is retried."""
-    from botocore.awsrequest import AWSResponse
+@pytest.fixture
+def proxy(aws):
+    with FaultProxy(aws, lifetime=60) as running:
+        yield running
 
-    client = boto3.client("logs")
-    throttled = []
 
-    def throttle_once(**_kwargs):
-        if not throttled:
-            throttled.append(True)
-            body = {
-                "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            }
-            return AWSResponse("http://throttled", 400, {}, None), body
-        return None
+def _client_through(proxy, monkeypatch, attempts: int):
+    """A logs client as the CLI makes it (timeouts, botocore's standard retry mode), via the
+    proxy."""
+    from cli.ops.session import client_config
 
-    client.meta.events.register("before-call.cloudwatch-logs.GetLogEvents", throttle_once)
-    sleeps: list[float] = []
-    reader = LogReader(client, group, sleep=sleeps.append)
-    events = reader.read(Selection(last=1))
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", str(attempts))
+    monkeypatch.setenv("JOBS_AWS_READ_TIMEOUT", "1")
+    return boto3.client("logs", endpoint_url=proxy.url, config=client_config())
+
+
+@pytest.mark.parametrize("kind", ["throttle", "500", "drop"])
+def test_botocore_retries_faults_within_its_attempts(group, three_runs, proxy, monkeypatch, kind):
+    """Two faults on GetLogEvents, three attempts: botocore's own retry mode absorbs them."""
+    client = _client_through(proxy, monkeypatch, attempts=3)
+    LogReader(client, group).read(Selection(last=1))
+    calls = proxy.count("GetLogEvents")  # what one read takes without faults
+    proxy.inject(kind, count=2, only="GetLogEvents")
+    events = LogReader(client, group).read(Selection(last=1))
     assert [e.message for e in events] == ["t3 0", "t3 1", "t3 2"]
-    assert throttled and reader.retries == 1 and len(sleeps) == 1
+    assert proxy.injected[kind] == 2
+    assert proxy.count("GetLogEvents") == 2 * calls + 2  # each fault retried once
 
 
-def test_persistent_errors_are_not_retried_forever(group, three_runs):
+def test_persistent_faults_end_after_the_attempts(group, three_runs, proxy, monkeypatch):
     from botocore.exceptions import ClientError
 
-    client = boto3.client("logs")
-    client.meta.events.register(
-        "before-call.cloudwatch-logs.DescribeLogStreams",
-        lambda **_: (
-            __import__("botocore.awsrequest").awsrequest.AWSResponse("http://x", 400, {}, None),
-            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
-        ),
-    )
-    reader = LogReader(client, group, sleep=lambda _: None, attempts=3)
-    with pytest.raises(ClientError):
-        reader.read(Selection(last=1))
-    assert reader.retries == 2
+    client = _client_through(proxy, monkeypatch, attempts=3)
+    proxy.inject("throttle", seconds=30, only="DescribeLogStreams")
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        LogReader(client, group).read(Selection(last=1))
+    assert proxy.count("DescribeLogStreams") == 3  # bounded: exactly max_attempts
+
+
+def test_latency_past_the_read_timeout_is_a_read_timeout(group, three_runs, proxy, monkeypatch):
+    from botocore.exceptions import ReadTimeoutError
+
+    client = _client_through(proxy, monkeypatch, attempts=1)
+    proxy.inject("latency", count=1, delay=2.0, only="DescribeLogStreams")
+    started = time.monotonic()
+    with pytest.raises(ReadTimeoutError):
+        LogReader(client, group).read(Selection(last=1))
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_round_cut_short_is_read_again_without_gaps_or_duplicates(group, proxy, monkeypatch):
+    """A fault in the middle of a round (second stream) leaves every position as it was."""
+    from cli.ops.outage import Patience
+
+    client = _client_through(proxy, monkeypatch, attempts=1)
+    now = int(time.time() * 1000)
+    put_logs(group, container_stream("report", T1), [(now + 1, "a1")])
+    put_logs(group, container_stream("report", T2), [(now + 2, "b1")])
+    said: list[str] = []
+    patience = Patience("CloudWatch Logs", interval=0.01, say=said.append)
+    reader = LogReader(client, group, sleep=lambda _: None)
+    batches = reader.follow(Selection(last=None).wants, start=now, patience=patience)
+    # One GetLogEvents succeeds, the next one is dropped: the round is lost as a whole.
+    proxy.inject("drop", count=1, only="GetLogEvents")
+    first = next(batches)
+    assert [e.message for e in first] == ["a1", "b1"]
+    assert patience.faults == 1 and "does not answer" in said[0] and proxy.url in said[0]
+    assert "answers again" in said[-1]
+    put_logs(group, container_stream("report", T2), [(now + 3, "b2")])
+    assert [e.message for e in next(batches)] == ["b2"]

@@ -70,8 +70,18 @@ def _client_error(code: str, status: int = 400) -> bex.ClientError:
         ),
         pytest.param(
             bex.EndpointConnectionError(endpoint_url="https://states.x"),
-            "cannot reach",
+            "https://states.x did not answer: cannot connect",
             id="offline",
+        ),
+        pytest.param(
+            bex.ReadTimeoutError(endpoint_url="https://logs.x"),
+            "https://logs.x did not answer: no answer within the read timeout",
+            id="read-timeout",
+        ),
+        pytest.param(
+            bex.ConnectionClosedError(endpoint_url="https://logs.x"),
+            "https://logs.x did not answer: the connection was closed",
+            id="dropped",
         ),
         pytest.param(
             _client_error("ValidationException"),
@@ -88,3 +98,72 @@ def test_aws_errors_become_user_errors(exc, message):
 def test_aws_errors_leave_other_exceptions_alone():
     with pytest.raises(KeyError), aws_errors():
         raise KeyError("bug")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        pytest.param({}, {"mode": "standard", "total_max_attempts": 4}, id="default"),
+        pytest.param(
+            {"AWS_RETRY_MODE": "adaptive", "AWS_MAX_ATTEMPTS": "6"},
+            {"mode": "adaptive", "total_max_attempts": 6},
+            id="adaptive",
+        ),
+        pytest.param(
+            {"AWS_RETRY_MODE": "legacy"}, {"mode": "standard", "total_max_attempts": 4}, id="legacy"
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "1"}, {"mode": "standard", "total_max_attempts": 1}, id="one"
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "1000"},
+            {"mode": "standard", "total_max_attempts": 10},
+            id="capped",
+        ),
+        pytest.param(
+            {"AWS_MAX_ATTEMPTS": "0"},
+            {"mode": "standard", "total_max_attempts": 1},
+            id="at-least-1",
+        ),
+    ],
+)
+def test_retries_are_botocores_and_bounded(monkeypatch, environ, expected):
+    from cli.ops.session import retry_settings
+
+    for key in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    assert retry_settings() == expected
+
+
+def test_every_client_has_timeouts_and_retries(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("JOBS_AWS_READ_TIMEOUT", "7")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    client = Aws(resolve_target("test", "demo")).client("logs")
+    config = client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (5.0, 7.0)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("AWS_ENDPOINT_URL", "not-a-url", id="no-scheme"),
+        pytest.param("AWS_ENDPOINT_URL", "ftp://x", id="ftp"),
+        pytest.param("AWS_ENDPOINT_URL", "http://", id="no-host"),
+        pytest.param("AWS_ENDPOINT_URL", "http://h:port", id="bad-port"),
+        pytest.param("AWS_ENDPOINT_URL_LOGS", "x", id="per-service"),
+        pytest.param("JOBS_AWS_READ_TIMEOUT", "soon", id="timeout-words"),
+        pytest.param("JOBS_AWS_CONNECT_TIMEOUT", "-1", id="timeout-negative"),
+        pytest.param("AWS_MAX_ATTEMPTS", "many", id="attempts-words"),
+    ],
+)
+def test_bad_network_settings_are_one_message(tmp_path, monkeypatch, name, value):
+    monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(UserError, match=name):
+        Aws(resolve_target("test", "demo"))

@@ -90,3 +90,21 @@ def test_iso_is_utc_with_z():
     moment = datetime(2024, 5, 1, 11, 0, 0, 999, tzinfo=timezone(timedelta(hours=2)))
     assert iso(moment) == "2024-05-01T09:00:00Z"
     assert iso(None) is None
+
+
+def test_since_reaches_back_no_further_than_1970():
+    from datetime import datetime, timezone
+
+    from cli.ops.times import EPOCH, since
+
+    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    assert since("1h", now) == datetime(2024, 4, 30, 23, tzinfo=timezone.utc)
+    assert since("36500d", now) == EPOCH
+
+
+@pytest.mark.parametrize("text", ["99999999d", "36501d", "1" + "0" * 30 + "s"])
+def test_durations_out_of_range(text):
+    from cli.ops.times import parse_duration
+
+    with pytest.raises(UserError, match="out of range"):
+        parse_duration(text)
