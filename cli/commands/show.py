@@ -42,8 +42,9 @@ def show(
             "region": aws.region,
             "schedule": schedule_info(job.rule),
             "executions": history.result(),
-            "resources": _resources(aws, job, task_definition.result()),
+            "resources": _resources(aws, job, _arn(task_definition.result())),
         }
+        data["estimate"] = _estimate(aws, job, task_definition.result(), data)
     if as_json:
         result(json.dumps(data, indent=2))
     else:
@@ -56,8 +57,8 @@ def show(
 _MISSING_TASK_DEFINITION = {"ClientException"}
 
 
-def _task_definition(aws: Any, job: Any) -> str | None:
-    """The job's latest ACTIVE task definition ARN (the family is `{app}-{env}-{job}`); None
+def _task_definition(aws: Any, job: Any) -> dict[str, Any] | None:
+    """The job's latest ACTIVE task definition (the family is `{app}-{env}-{job}`); None
     when it has none. Any other AWS error (access denied, throttling) is reported as itself."""
     from botocore.exceptions import ClientError
 
@@ -69,11 +70,68 @@ def _task_definition(aws: Any, job: Any) -> str | None:
         try:
             return ecs.describe_task_definition(
                 taskDefinition=task_family(job.app, job.env, job.name)
-            )["taskDefinition"]["taskDefinitionArn"]
+            )["taskDefinition"]
         except ClientError as exc:
             if error_code(exc) in _MISSING_TASK_DEFINITION:
                 return None  # a missing task definition is shown as missing, not as an error
             raise
+
+
+def _arn(task_definition: dict[str, Any] | None) -> str | None:
+    return task_definition["taskDefinitionArn"] if task_definition else None
+
+
+def _estimate(
+    aws: Any, job: Any, task_definition: dict[str, Any] | None, data: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The monthly Fargate estimate from what is deployed: the task definition's size and
+    platform, the state machine's capacity and timeout, the rule's schedule, and the median
+    duration of the recent runs (components/convert/cost.py). None without a task definition."""
+    from components.convert.cost import NoPriceError, estimate, median_duration
+
+    if task_definition is None:
+        return None
+    definition = _state_machine_definition(aws, job)
+    platform = task_definition.get("runtimePlatform") or {}
+    finished = [e["durationSeconds"] for e in data["executions"] if e["stopDate"]]
+    schedule = data["schedule"]
+    try:
+        return estimate(
+            expression=schedule["expression"] if schedule["enabled"] else None,
+            cpu_units=int(task_definition.get("cpu") or 256),
+            memory_mib=int(task_definition.get("memory") or 512),
+            region=aws.region,
+            os_family=platform.get("operatingSystemFamily", "LINUX"),
+            architecture=platform.get("cpuArchitecture", "X86_64"),
+            ephemeral_gib=(task_definition.get("ephemeralStorage") or {}).get("sizeInGiB"),
+            spot="FARGATE_SPOT" in definition,
+            median_seconds=median_duration(finished),
+            runs_measured=len(finished),
+            timeout_seconds=_timeout(definition),
+        ).to_json()
+    except NoPriceError as exc:
+        return {"unavailable": str(exc)}
+
+
+def _state_machine_definition(aws: Any, job: Any) -> str:
+    from cli.ops.session import aws_errors
+
+    if not job.state_machine_arn:
+        return "{}"
+    with aws_errors():
+        return aws.client("stepfunctions").describe_state_machine(
+            stateMachineArn=job.state_machine_arn
+        )["definition"]
+
+
+def _timeout(definition: str) -> int | None:
+    import json
+
+    try:
+        value = json.loads(definition).get("TimeoutSeconds")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str, Any]:
@@ -147,6 +205,10 @@ def _human(data: dict[str, Any]) -> str:
                 )
             )
         lines.extend("  " + line for line in table(rows))
+    if data.get("estimate") is not None:
+        from components.convert.cost import summary_of
+
+        lines += ["", "Cost", f"  {summary_of(data['estimate'])}"]
     lines += ["", "Resources"]
     labels = {
         "stateMachine": ("State machine", "arn"),

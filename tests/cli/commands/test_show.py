@@ -40,7 +40,16 @@ def test_show_json_project_job(project):
     result = jobs("show", "report", "--env", "test", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"job", "app", "env", "region", "schedule", "executions", "resources"}
+    assert set(data) == {
+        "job",
+        "app",
+        "env",
+        "region",
+        "schedule",
+        "executions",
+        "resources",
+        "estimate",
+    }
     schedule = data["schedule"]
     assert schedule["expression"] == "cron(0 9 ? * MON-FRI *)"
     assert schedule["description"] == "at 09:00 UTC, Monday through Friday"
@@ -185,3 +194,20 @@ def test_show_reports_access_denied_instead_of_not_found(project, monkeypatch):
     assert "not allowed to call DescribeTaskDefinition" in result.stderr
     assert "not found" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_show_estimates_the_month_from_the_deployed_job(project):
+    job = project_job(schedule="rate(1 hour)")
+    sfn = boto3.client("stepfunctions")
+    sfn.stop_execution(executionArn=_start(job.state_machine_arn, "done"))
+    result = jobs("show", "report", "--env", "test", "--json")
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["estimate"]
+    # 256 CPU units and 512 MiB from the task definition, 730 runs from rate(1 hour); the run
+    # that stopped at once is billed as Fargate's one-minute minimum.
+    assert (cost["vcpu"], cost["memoryGb"], cost["runsPerMonth"]) == (0.25, 0.5, 730.0)
+    assert cost["durationBasis"] == "median of the last 1 run"
+    assert cost["billedSeconds"] == 60
+    assert cost["monthlyUsd"] == pytest.approx(730 * 60 / 3600 * (0.25 * 0.04048 + 0.5 * 0.004445))
+    human = jobs("show", "report", "--env", "test")
+    assert "Cost" in human.stdout and "$0.15/month" in human.stdout
