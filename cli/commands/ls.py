@@ -25,21 +25,35 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
         if name not in jobs:  # deployed without tags (older Copilot stacks)? try the name
             jobs[name] = Job(name=name, app=target.app, env=target.env, found_by="name")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        rows = list(pool.map(lambda job: _row(aws, job, local), sorted(jobs.values(), key=_key)))
+        pairs = list(pool.map(lambda job: _row(aws, job, local), sorted(jobs.values(), key=_key)))
+    rows = [row for row, _ in pairs]
     data = {"app": target.app, "env": target.env, "jobs": rows}
     if as_json:
         result(json.dumps(data, indent=2))
     elif not rows:
         result(f"No jobs in application {target.app}, environment {target.env}.")
     else:
-        result(_human(rows))
+        result(_human(rows, [runs for _, runs in pairs]))
 
 
 def _key(job: Any) -> str:
     return job.name
 
 
-def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
+STRIP_RUNS = 10  # cells of the compact strip
+
+
+def _recent(aws: Any, job: Any) -> list[dict[str, Any]]:
+    """The last runs' statuses for the strip: one ListExecutions call, no history reads."""
+    from cli.ops.session import aws_errors
+
+    sfn = aws.client("stepfunctions")
+    with aws_errors():
+        listed = sfn.list_executions(stateMachineArn=job.state_machine_arn, maxResults=STRIP_RUNS)
+    return [{"status": e["status"]} for e in listed["executions"]]
+
+
+def _row(aws: Any, job: Any, local: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from cli.ops.finder import find_rule, state_machine_by_name
     from cli.ops.status import recent_executions, schedule_info
 
@@ -57,7 +71,7 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         "nextRun": None,
     }
     if not deployed:
-        return row
+        return row, []
     job.rule = find_rule(aws, job.app, job.env, job.name, job.state_machine_arn)
     schedule = schedule_info(job.rule, count=1)
     last = recent_executions(aws, job, 1)
@@ -70,17 +84,24 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
         if last
         else None,
     )
-    return row
+    return row, _recent(aws, job)
 
 
-def _human(rows: list[dict[str, Any]]) -> str:
+def _human(rows: list[dict[str, Any]], recent: list[list[dict[str, Any]]]) -> str:
+    import sys
+
+    from cli.ops.pictures import compact, style_for
     from cli.ops.status import table
+
+    style = style_for(sys.stdout)
 
     def when(value: str | None) -> str:
         return value.replace("T", " ").rstrip("Z") if value else "-"
 
-    lines = [("NAME", "SCHEDULE", "STATE", "LAST RUN (UTC)", "LAST STATUS", "NEXT RUN (UTC)")]
-    for row in rows:
+    lines = [
+        ("NAME", "SCHEDULE", "STATE", "LAST RUN (UTC)", "LAST STATUS", "NEXT RUN (UTC)", "RUNS")
+    ]
+    for row, runs in zip(rows, recent, strict=True):
         last = row["lastRun"] or {}
         status = last.get("status") or "-"
         if last.get("exitCode") not in (None, 0):
@@ -93,6 +114,7 @@ def _human(rows: list[dict[str, Any]]) -> str:
                 when(last.get("startDate")),
                 status,
                 when(row["nextRun"]),
+                compact(runs, style, STRIP_RUNS) if row["deployed"] else "-",
             )
         )
     return "\n".join(table(lines))

@@ -20,6 +20,10 @@ def show(
         ),
     ] = 5,
     as_json: JsonOption = False,
+    calendar: Annotated[
+        bool,
+        typer.Option("--calendar", help="Also draw the next seven days of runs as a grid."),
+    ] = False,
 ) -> None:
     """Show a job's schedule (next runs), its last executions and its AWS resources."""
     import json
@@ -48,7 +52,7 @@ def show(
     if as_json:
         result(json.dumps(data, indent=2))
     else:
-        result(_human(data))
+        result(_human(data, calendar=calendar))
 
 
 # What ECS answers for a family with no ACTIVE revision: ClientException, "Unable to describe
@@ -168,7 +172,40 @@ def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str,
     return resources
 
 
-def _human(data: dict[str, Any]) -> str:
+def _week(data: dict[str, Any], style: Any) -> list[str]:
+    """`--calendar`: the next seven days of runs, in the schedule's zone (UTC unless known)."""
+    from datetime import datetime, timedelta, timezone
+
+    from cli.ops.pictures import week_grid
+    from components.manifest.schedule import next_runs
+
+    schedule = data["schedule"]
+    expression = schedule["expression"]
+    if not (expression and schedule["enabled"]) or expression.startswith("rate("):
+        return [
+            "  no calendar: "
+            + (
+                "a rate counts from when the rule was created"
+                if expression and schedule["enabled"]
+                else "no schedule"
+            )
+        ]
+    now = datetime.now(timezone.utc)
+    zone = schedule.get("timezone")
+    extra = {"zone_name": zone} if zone else {}
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(zone) if zone else timezone.utc)
+    end = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    runs = [r for r in next_runs(expression, 7 * 24 * 60, after=now, **extra) if r < end]
+    return week_grid(runs, now, zone, style)
+
+
+def _human(data: dict[str, Any], *, calendar: bool = False) -> str:
+    import shutil
+    import sys
+
+    from cli.ops.pictures import picture, style_for
     from cli.ops.status import local_time, table
     from cli.ops.times import format_duration
 
@@ -186,7 +223,11 @@ def _human(data: dict[str, Any]) -> str:
         lines.extend(f"    {local_time(when)}" for when in schedule["nextRuns"])
     elif schedule["enabled"] and schedule["expression"].startswith("rate("):
         lines.append("  Next runs: counted from when the rule was created (rate schedule)")
+    style = style_for(sys.stdout)
+    if calendar:
+        lines += ["", "Next seven days", *_week(data, style)]
     lines += ["", "Recent executions"]
+    lines += picture(data["executions"], shutil.get_terminal_size().columns, style)
     if not data["executions"]:
         lines.append("  none yet")
     else:
