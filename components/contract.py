@@ -10,6 +10,10 @@ from __future__ import annotations
 # Pulumi type tokens of the two components.
 JOB_TOKEN = "scheduled-jobs:index:ScheduledJob"
 ENVIRONMENT_TOKEN = "scheduled-jobs:index:Environment"
+# The Pulumi package's component (components/resources/package.py): the provider host names
+# it `<package>:index:<class>`.
+PACKAGE_NAME = "scheduled-jobs"
+PACKAGE_JOB_TOKEN = f"{PACKAGE_NAME}:index:Job"
 
 # The project name `Pulumi.yaml` is created with, and the config namespace it implies.
 DEFAULT_PROJECT = "scheduled-jobs"
