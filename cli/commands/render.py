@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import env_option, json_option
+from cli.options import env_option, jobs_argument, json_option
 from cli.output import UserError, info, result
 
 
 def render(
     env: Annotated[str, env_option("Environment (stack) to render for.")],
     names: Annotated[
-        list[str] | None, typer.Argument(help="Jobs to render (default: every job).")
+        list[str] | None, jobs_argument("Jobs to render (default: every job).")
     ] = None,
     as_json: Annotated[
         bool, json_option('Print {"resources": [...], "estimates": {job: ...}} with every input.')

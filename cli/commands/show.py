@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, JsonOption, job_argument
 
 
 def show(
-    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    name: Annotated[str, job_argument()],
     env: EnvOption,
     app: AppOption = None,
     executions: Annotated[
