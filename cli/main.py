@@ -38,11 +38,84 @@ GROUPS: list[tuple[str, str, str]] = [
 ]
 
 
+# One example per command, shown at the end of its --help (tests/cli/test_help.py checks
+# that every command has one).
+EXAMPLES: dict[str, str] = {
+    "init": "scheduled-jobs init --name report --dockerfile Dockerfile --schedule @daily",
+    "validate": "scheduled-jobs validate report --env prod",
+    "schema": "scheduled-jobs schema -o manifests/manifest.schema.json",
+    "render": "scheduled-jobs render --env dev report",
+    "deploy": "scheduled-jobs deploy --env dev report",
+    "package": "scheduled-jobs package --env prod --output-dir preview/",
+    "destroy": "scheduled-jobs destroy --env dev",
+    "delete": "scheduled-jobs delete report --env dev",
+    "run": "scheduled-jobs run report --env dev --follow",
+    "logs": "scheduled-jobs logs report --env dev --since 1h",
+    "show": "scheduled-jobs show report --env prod --calendar",
+    "ls": "scheduled-jobs ls --env prod",
+    "exec": "scheduled-jobs exec report --env prod --command 'ls /data'",
+    "migrate": "scheduled-jobs migrate copilot --env test",
+    "migrate copilot": "scheduled-jobs migrate copilot --env test report --apply",
+    "env": "scheduled-jobs env init dev --region eu-west-1",
+    "env init": "scheduled-jobs env init dev --region eu-west-1",
+    "env ls": "scheduled-jobs env ls",
+}
+# Placeholders for options Typer would show as <str>, <int> or <list[str]>.
+PLACEHOLDERS = {
+    "dockerfile": "PATH",
+    "retries": "N",
+    "timeout": "DURATION",
+    "output": "FILE",
+    "output_dir": "DIR",
+    "backend": "URL",
+    "app_name": "APP",
+    "subnets": "IDS",
+    "private_subnets": "IDS",
+    "security_groups": "IDS",
+}
+
+
+def finish_help(command: typer.core.click.Command, path: str) -> None:
+    """Give `command` (and its subcommands) its example and NAME-style placeholders instead of
+    Typer's `<str>`, `<int>` and `<list[str]>`."""
+    from typer.core import TyperArgument, TyperGroup, TyperOption
+
+    example = EXAMPLES.get(path)
+    if example and not command.epilog:
+        command.epilog = f"\b\nExample:\n  {example}"
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or param.name.upper()
+            usage = param.metavar if param.required else f"[{param.metavar}]"
+            usage += "..." if param.nargs != 1 else ""
+            # Per instance: Typer draws arguments as `{name}` and `name <str>` otherwise.
+            param._usage_display_name = lambda usage=usage: usage
+            param._rich_display_name = lambda usage=usage: usage
+            param.display_type_rich = lambda ctx: ""
+        elif (
+            isinstance(param, TyperOption)
+            and not (param.is_flag or param.count)
+            and param.name
+            and param.metavar is None
+        ):
+            is_int = param.type_descriptor.annotation in (int, int | None)
+            param.metavar = "N" if is_int else PLACEHOLDERS.get(param.name, param.name.upper())
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            finish_help(sub, f"{path} {name}".strip())
+
+
 class JobsGroup(typer.core.TyperGroup):
     """Turns a user's mistake into one message and a non-zero exit, wherever it is raised."""
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # keep registration order, not alphabetical
+
+    def get_command(self, ctx: typer.Context, cmd_name: str):  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            finish_help(command, cmd_name)
+        return command
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         from components.errors import ManifestError, SettingsError
@@ -86,7 +159,10 @@ app = typer.Typer(
     help="Scheduled container jobs on AWS (ECS Fargate, Step Functions, EventBridge), "
     "from Copilot-style manifests.",
     no_args_is_help=True,
-    add_completion=False,
+    epilog="\b\nExample:\n  scheduled-jobs render --env dev",
+    # --install-completion / --show-completion; job and environment names complete from the
+    # project's files (cli/options.py).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help: drawing it with rich costs ~150 ms of start-up, which users of the operating
     # commands pay many times a day. Results still go through rich (cli/output.py).

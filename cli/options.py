@@ -9,10 +9,58 @@ from typing import Annotated, Any
 
 import typer
 
+# --- shell completion: names read from the project's files, never from AWS ----------------
+
+
+def _project_root() -> Any:
+    """The project folder, or None outside one (completion must never fail or print)."""
+    try:
+        from cli.project import find_project
+
+        return find_project().root
+    except Exception:  # completing outside a project offers nothing rather than an error
+        return None
+
+
+def complete_env(incomplete: str) -> list[str]:
+    """Environment names from the stack files (`Pulumi.<env>.yaml`) of the project."""
+    root = _project_root()
+    if root is None:
+        return []
+    names = (path.name[len("Pulumi.") : -len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+    return sorted(name for name in names if name and name.startswith(incomplete))
+
+
+def complete_job(incomplete: str) -> list[str]:
+    """Job names from the project's `manifests/<job>/manifest.yml`."""
+    from components.contract import MANIFEST_FILE, MANIFESTS_DIR
+
+    root = _project_root()
+    if root is None:
+        return []
+    names = (path.parent.name for path in (root / MANIFESTS_DIR).glob(f"*/{MANIFEST_FILE}"))
+    return sorted(name for name in names if name.startswith(incomplete))
+
 
 def env_option(help: str) -> Any:
     """`--env/-e ENV`, with a command's own words for what it does."""
-    return typer.Option("--env", "-e", metavar="ENV", help=help, show_default=False)
+    return typer.Option(
+        "--env", "-e", metavar="ENV", help=help, show_default=False, autocompletion=complete_env
+    )
+
+
+def job_argument(help: str = "The job's name.") -> Any:
+    """The `NAME` of one job, completed from manifests/."""
+    return typer.Argument(
+        help=help, metavar="NAME", show_default=False, autocompletion=complete_job
+    )
+
+
+def jobs_argument(help: str) -> Any:
+    """Optional `[NAME]...` of jobs, completed from manifests/."""
+    return typer.Argument(
+        help=help, metavar="NAME", show_default=False, autocompletion=complete_job
+    )
 
 
 def yes_option(verb: str) -> Any:

@@ -13,6 +13,10 @@ ENVIRONMENT_TOKEN = "scheduled-jobs:index:Environment"
 # A built image (pulumi-docker-build): the CLI reads it in a plan to know whether an update
 # builds, and so needs Docker.
 IMAGE_TOKEN = "docker-build:index:Image"
+# The Pulumi package's component (components/resources/package.py): the provider host names
+# it `<package>:index:<class>`.
+PACKAGE_NAME = "scheduled-jobs"
+PACKAGE_JOB_TOKEN = f"{PACKAGE_NAME}:index:Job"
 
 # The project name `Pulumi.yaml` is created with, and the config namespace it implies.
 DEFAULT_PROJECT = "scheduled-jobs"

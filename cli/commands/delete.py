@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from cli.options import BackendOption, env_option, yes_option
+from cli.options import BackendOption, env_option, job_argument, yes_option
 from cli.output import info
 
 
 def delete(
-    name: Annotated[str, typer.Argument(help="The job to delete.", show_default=False)],
+    name: Annotated[str, job_argument("The job to delete.")],
     env: Annotated[str, env_option("Environment to delete it from.")],
     yes: Annotated[bool, yes_option("Delete")] = False,
     backend: BackendOption = None,

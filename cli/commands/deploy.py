@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption, TagOption, env_option, yes_option
+from cli.options import BackendOption, TagOption, env_option, jobs_argument, yes_option
 from cli.output import UserError, info, result
 
 
@@ -14,7 +14,7 @@ def deploy(
     env: Annotated[str, env_option("Environment (stack) to deploy to.")],
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Jobs to deploy; default: every job.", show_default=False),
+        jobs_argument("Jobs to deploy; default: every job."),
     ] = None,
     yes: Annotated[bool, yes_option("Deploy")] = False,
     tag: TagOption = None,

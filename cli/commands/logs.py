@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import AppOption, EnvOption, GiveUpOption, JsonOption
+from cli.options import AppOption, EnvOption, GiveUpOption, JsonOption, job_argument
 from cli.output import UserError
 
 _MAX_LIMIT = 10_000
@@ -66,7 +66,7 @@ def _reader_gone() -> None:
 
 
 def logs(
-    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    name: Annotated[str, job_argument()],
     env: EnvOption,
     app: AppOption = None,
     follow: Annotated[

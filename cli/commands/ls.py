@@ -27,7 +27,9 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
         if name not in jobs:  # deployed without tags (older Copilot stacks)? try the name
             jobs[name] = Job(name=name, app=target.app, env=target.env, found_by="name")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        rows = list(pool.map(lambda job: _row(aws, job, local), sorted(jobs.values(), key=_key)))
+        ordered = sorted(jobs.values(), key=_key)
+        rows = list(pool.map(lambda job: _row(aws, job, local), ordered))
+        recent = list(pool.map(lambda pair: _recent(aws, *pair), zip(ordered, rows, strict=True)))
     if not any(row["deployed"] or row["state"] == "broken" for row in rows):
         _check_exists(aws, explicit_app=app)
     data = {"app": target.app, "env": target.env, "jobs": rows}
@@ -36,7 +38,7 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
     elif not rows:
         result(f"No jobs in application {target.app}, environment {target.env}.")
     else:
-        result(_human(rows))
+        result(_human(rows, recent))
         broken = [row for row in rows if row["problem"]]
         if broken:
             from cli.output import warn
@@ -91,6 +93,26 @@ def _stack_envs(project: Any) -> list[str]:
 
 def _key(job: Any) -> str:
     return job.name
+
+
+STRIP_RUNS = 10  # cells of the compact strip
+
+
+def _recent(aws: Any, job: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last runs' statuses for the strip: one ListExecutions call, no history reads."""
+    from cli.ops.session import aws_errors
+    from cli.output import UserError
+
+    if not row["deployed"] or job.state_machine_arn is None:
+        return []
+    try:
+        with aws_errors():
+            listed = aws.client("stepfunctions").list_executions(
+                stateMachineArn=job.state_machine_arn, maxResults=STRIP_RUNS
+            )
+    except UserError:  # the strip is a picture: a job that cannot be read shows none
+        return []
+    return [{"status": e["status"]} for e in listed["executions"]]
 
 
 def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
@@ -153,8 +175,13 @@ def _fill(aws: Any, job: Any, row: dict[str, Any]) -> None:
         )
 
 
-def _human(rows: list[dict[str, Any]]) -> str:
+def _human(rows: list[dict[str, Any]], recent: list[list[dict[str, Any]]]) -> str:
+    import sys
+
+    from cli.ops.pictures import compact, style_for
     from cli.ops.status import table
+
+    style = style_for(sys.stdout)
 
     def when(value: str | None) -> str:
         return value.replace("T", " ").rstrip("Z") if value else "-"
@@ -171,8 +198,10 @@ def _human(rows: list[dict[str, Any]]) -> str:
         moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         return f"{when(value)} ({moment.astimezone(zone(zone_name)):%H:%M} {zone_name})"
 
-    lines = [("NAME", "SCHEDULE", "STATE", "LAST RUN (UTC)", "LAST STATUS", "NEXT RUN (UTC)")]
-    for row in rows:
+    lines = [
+        ("NAME", "SCHEDULE", "STATE", "LAST RUN (UTC)", "LAST STATUS", "NEXT RUN (UTC)", "RUNS")
+    ]
+    for row, runs in zip(rows, recent, strict=True):
         last = row["lastRun"] or {}
         status = last.get("status") or "-"
         if last.get("exitCode") not in (None, 0):
@@ -185,6 +214,7 @@ def _human(rows: list[dict[str, Any]]) -> str:
                 when(last.get("startDate")),
                 status,
                 next_run(row),
+                compact(runs, style, STRIP_RUNS) if row["deployed"] else "-",
             )
         )
     return "\n".join(table(lines))

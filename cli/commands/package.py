@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption, TagOption, env_option, json_option
+from cli.options import BackendOption, TagOption, env_option, jobs_argument, json_option
 from cli.output import info, result
 
 _EXIT_NO_CHANGES = 0
@@ -18,7 +18,7 @@ def package(
     env: Annotated[str, env_option("Environment (stack) to preview.")],
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Jobs to preview; default: every job.", show_default=False),
+        jobs_argument("Jobs to preview; default: every job."),
     ] = None,
     as_json: Annotated[bool, json_option("Print the preview as JSON.")] = False,
     output_dir: Annotated[

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cli.options import env_option, json_option
+from cli.options import env_option, jobs_argument, json_option
 from cli.output import UserError, info, result
 
 
 def render(
     env: Annotated[str, env_option("Environment (stack) to render for.")],
     names: Annotated[
-        list[str] | None, typer.Argument(help="Jobs to render (default: every job).")
+        list[str] | None, jobs_argument("Jobs to render (default: every job).")
     ] = None,
-    as_json: Annotated[bool, json_option('Print {"resources": [...]} with every input.')] = False,
+    as_json: Annotated[
+        bool, json_option('Print {"resources": [...], "estimates": {job: ...}} with every input.')
+    ] = False,
     output_dir: Annotated[
         Path | None,
         typer.Option(
@@ -34,6 +36,7 @@ def render(
     import json
 
     from cli.project import find_project
+    from components.convert.cost import summary_of
     from components.tools.render import (
         DuplicateResourceError,
         group_by_owner,
@@ -70,6 +73,7 @@ def render(
         )
     rendered = [job for job in jobs if job not in excluded]
     groups = group_by_owner(resources, [env, *rendered])
+    estimates = _estimates(project, settings, rendered)
 
     if output_dir is not None:
         from cli.files import output_dir as make_dir
@@ -83,7 +87,7 @@ def render(
             write_text(path, json.dumps({"resources": items}, indent=2) + "\n")
             info(f"wrote {path}")
     if as_json:
-        result(json.dumps({"resources": resources}, indent=2))
+        result(json.dumps({"resources": resources, "estimates": estimates}, indent=2))
         return
     if output_dir is not None:
         return
@@ -94,8 +98,18 @@ def render(
         lines.append(f"Job {job}: {len(groups[job])} resources")
         for key, value in job_summary(groups[job]).items():
             lines.append(f"  {key:<9} {value}")
+        lines.append(f"  {'cost':<9} {summary_of(estimates[job])}")
         lines += _resource_lines(groups[job])
     result("\n".join(lines))
+
+
+def _estimates(project: Any, settings: Any, jobs: list[str]) -> dict[str, dict]:
+    """Each job's monthly Fargate estimate (components/convert/cost.py), from its manifest."""
+    from components.convert.cost import job_estimates
+    from components.manifest.project import load_jobs
+
+    loaded = load_jobs(project.root, env=settings.env, app=settings.app, only=jobs)
+    return job_estimates(loaded, settings.region)
 
 
 def _resource_lines(resources: list[dict]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption, GiveUpOption
+from cli.options import AppOption, EnvOption, GiveUpOption, job_argument
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.finder import Job
@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def run(
-    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    name: Annotated[str, job_argument()],
     env: EnvOption,
     app: AppOption = None,
     command: Annotated[

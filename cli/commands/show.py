@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption, JsonOption
+from cli.options import AppOption, EnvOption, JsonOption, job_argument
 
 
 def show(
-    name: Annotated[str, typer.Argument(help="The job's name.", show_default=False)],
+    name: Annotated[str, job_argument()],
     env: EnvOption,
     app: AppOption = None,
     executions: Annotated[
@@ -20,6 +20,10 @@ def show(
         ),
     ] = 5,
     as_json: JsonOption = False,
+    calendar: Annotated[
+        bool,
+        typer.Option("--calendar", help="Also draw the next seven days of runs as a grid."),
+    ] = False,
 ) -> None:
     """Show a job's schedule (next runs), its last executions and its AWS resources."""
     import json
@@ -45,13 +49,14 @@ def show(
             "region": aws.region,
             "schedule": schedule_info(job.rule),
             "executions": history.result(),
-            "resources": _resources(aws, job, task_definition.result()),
+            "resources": _resources(aws, job, _arn(task_definition.result())),
             "alerts": alerts.result(),
         }
+        data["estimate"] = _estimate(aws, job, task_definition.result(), data)
     if as_json:
         result(json.dumps(data, indent=2))
     else:
-        result(_human(data))
+        result(_human(data, calendar=calendar))
 
 
 # What ECS answers for a family with no ACTIVE revision: ClientException, "Unable to describe
@@ -60,8 +65,8 @@ def show(
 _MISSING_TASK_DEFINITION = {"ClientException"}
 
 
-def _task_definition(aws: Any, job: Any) -> str | None:
-    """The job's latest ACTIVE task definition ARN (the family is `{app}-{env}-{job}`); None
+def _task_definition(aws: Any, job: Any) -> dict[str, Any] | None:
+    """The job's latest ACTIVE task definition (the family is `{app}-{env}-{job}`); None
     when it has none. Any other AWS error (access denied, throttling) is reported as itself."""
     from botocore.exceptions import ClientError
 
@@ -73,11 +78,68 @@ def _task_definition(aws: Any, job: Any) -> str | None:
         try:
             return ecs.describe_task_definition(
                 taskDefinition=task_family(job.app, job.env, job.name)
-            )["taskDefinition"]["taskDefinitionArn"]
+            )["taskDefinition"]
         except ClientError as exc:
             if error_code(exc) in _MISSING_TASK_DEFINITION:
                 return None  # a missing task definition is shown as missing, not as an error
             raise
+
+
+def _arn(task_definition: dict[str, Any] | None) -> str | None:
+    return task_definition["taskDefinitionArn"] if task_definition else None
+
+
+def _estimate(
+    aws: Any, job: Any, task_definition: dict[str, Any] | None, data: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The monthly Fargate estimate from what is deployed: the task definition's size and
+    platform, the state machine's capacity and timeout, the rule's schedule, and the median
+    duration of the recent runs (components/convert/cost.py). None without a task definition."""
+    from components.convert.cost import NoPriceError, estimate, median_duration
+
+    if task_definition is None:
+        return None
+    definition = _state_machine_definition(aws, job)
+    platform = task_definition.get("runtimePlatform") or {}
+    finished = [e["durationSeconds"] for e in data["executions"] if e["stopDate"]]
+    schedule = data["schedule"]
+    try:
+        return estimate(
+            expression=schedule["expression"] if schedule["enabled"] else None,
+            cpu_units=int(task_definition.get("cpu") or 256),
+            memory_mib=int(task_definition.get("memory") or 512),
+            region=aws.region,
+            os_family=platform.get("operatingSystemFamily", "LINUX"),
+            architecture=platform.get("cpuArchitecture", "X86_64"),
+            ephemeral_gib=(task_definition.get("ephemeralStorage") or {}).get("sizeInGiB"),
+            spot="FARGATE_SPOT" in definition,
+            median_seconds=median_duration(finished),
+            runs_measured=len(finished),
+            timeout_seconds=_timeout(definition),
+        ).to_json()
+    except NoPriceError as exc:
+        return {"unavailable": str(exc)}
+
+
+def _state_machine_definition(aws: Any, job: Any) -> str:
+    from cli.ops.session import aws_errors
+
+    if not job.state_machine_arn:
+        return "{}"
+    with aws_errors():
+        return aws.client("stepfunctions").describe_state_machine(
+            stateMachineArn=job.state_machine_arn
+        )["definition"]
+
+
+def _timeout(definition: str) -> int | None:
+    import json
+
+    try:
+        value = json.loads(definition).get("TimeoutSeconds")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str, Any]:
@@ -122,7 +184,40 @@ def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str,
     return resources
 
 
-def _human(data: dict[str, Any]) -> str:
+def _week(data: dict[str, Any], style: Any) -> list[str]:
+    """`--calendar`: the next seven days of runs, in the schedule's zone (UTC unless known)."""
+    from datetime import datetime, timedelta, timezone
+
+    from cli.ops.pictures import week_grid
+    from components.manifest.schedule import next_runs
+
+    schedule = data["schedule"]
+    expression = schedule["expression"]
+    if not (expression and schedule["enabled"]) or expression.startswith("rate("):
+        return [
+            "  no calendar: "
+            + (
+                "a rate counts from when the rule was created"
+                if expression and schedule["enabled"]
+                else "no schedule"
+            )
+        ]
+    now = datetime.now(timezone.utc)
+    zone = schedule.get("timezone")
+    extra = {"zone_name": zone} if zone else {}
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(zone) if zone else timezone.utc)
+    end = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    runs = [r for r in next_runs(expression, 7 * 24 * 60, after=now, **extra) if r < end]
+    return week_grid(runs, now, zone, style)
+
+
+def _human(data: dict[str, Any], *, calendar: bool = False) -> str:
+    import shutil
+    import sys
+
+    from cli.ops.pictures import picture, style_for
     from cli.ops.status import local_time, table
     from cli.ops.times import format_duration
     from cli.output import program
@@ -143,7 +238,11 @@ def _human(data: dict[str, Any]) -> str:
         )
     elif schedule["enabled"] and schedule["expression"].startswith("rate("):
         lines.append("  Next runs: counted from when the rule was created (rate schedule)")
+    style = style_for(sys.stdout)
+    if calendar:
+        lines += ["", "Next seven days", *_week(data, style)]
     lines += ["", "Recent executions"]
+    lines += picture(data["executions"], shutil.get_terminal_size().columns, style)
     if not data["executions"]:
         lines.append("  none yet")
     else:
@@ -171,6 +270,10 @@ def _human(data: dict[str, Any]) -> str:
     else:
         lines.extend(f"  topic {topic}" for topic in alerts["topics"])
         lines.extend(f"  email {email}" for email in alerts["emails"])
+    if data.get("estimate") is not None:
+        from components.convert.cost import summary_of
+
+        lines += ["", "Cost", f"  {summary_of(data['estimate'])}"]
     lines += ["", "Resources"]
     labels = {
         "stateMachine": ("State machine", "arn"),

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import env_option, json_option
+from cli.options import env_option, jobs_argument, json_option
 from cli.output import error, info, result, warn
 
 
@@ -20,9 +20,7 @@ def _addons(project, name: str):
 
 
 def validate(
-    names: Annotated[
-        list[str] | None, typer.Argument(help="Jobs to check (default: every job).")
-    ] = None,
+    names: Annotated[list[str] | None, jobs_argument("Jobs to check (default: every job).")] = None,
     env: Annotated[
         str | None, env_option("Merge this environment's overrides before checking.")
     ] = None,

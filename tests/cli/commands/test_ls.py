@@ -78,6 +78,7 @@ def test_ls_human_table(deployed):
         "NEXT",
         "RUN",
         "(UTC)",
+        "RUNS",
     ]
     names = [line.split()[0] for line in lines[1:]]
     assert names == ["draft", "legacy", "paused", "report"]

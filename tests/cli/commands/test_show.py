@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 import boto3
 import pytest
@@ -41,7 +41,8 @@ def test_show_json_project_job(project):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {
-        "job", "app", "env", "region", "schedule", "executions", "resources", "alerts"
+        "job", "app", "env", "region", "schedule", "executions", "resources", "alerts",
+        "estimate",
     }  # fmt: skip
     schedule = data["schedule"]
     assert schedule["expression"] == "cron(0 9 ? * MON-FRI *)"
@@ -189,3 +190,40 @@ def test_show_reports_access_denied_instead_of_not_found(project, monkeypatch):
     assert "not allowed to call DescribeTaskDefinition" in result.stderr
     assert "not found" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_show_estimates_the_month_from_the_deployed_job(project):
+    job = project_job(schedule="rate(1 hour)")
+    sfn = boto3.client("stepfunctions")
+    sfn.stop_execution(executionArn=_start(job.state_machine_arn, "done"))
+    result = jobs("show", "report", "--env", "test", "--json")
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["estimate"]
+    # 256 CPU units and 512 MiB from the task definition, 730 runs from rate(1 hour); the run
+    # that stopped at once is billed as Fargate's one-minute minimum.
+    assert (cost["vcpu"], cost["memoryGb"], cost["runsPerMonth"]) == (0.25, 0.5, 730.0)
+    assert cost["durationBasis"] == "median of the last 1 run"
+    assert cost["billedSeconds"] == 60
+    assert cost["monthlyUsd"] == pytest.approx(730 * 60 / 3600 * (0.25 * 0.04048 + 0.5 * 0.004445))
+    human = jobs("show", "report", "--env", "test")
+    assert "Cost" in human.stdout and "$0.15/month" in human.stdout
+
+
+def test_show_draws_the_runs_and_the_week(project, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    job = project_job(schedule="cron(0 9 ? * MON-FRI *)")
+    sfn = boto3.client("stepfunctions")
+    sfn.stop_execution(executionArn=_start(job.state_machine_arn, "first"))
+    _start(job.state_machine_arn, "second")
+    plain = jobs("show", "report", "--env", "test", "--json")
+    result = jobs("show", "report", "--env", "test", "--calendar")
+    assert result.exit_code == 0, result.output
+    assert "  runs     ⏸▶" in result.stdout  # stopped, then the one still running
+    assert "0% succeeded (0 of 1 finished)" in result.stdout
+    week = result.stdout.split("Next seven days\n")[1].split("\n\n")[0].splitlines()
+    assert week[0].endswith("(UTC)") and len(week) == 8
+    # Five weekdays in any seven days, one run each at 09:00 UTC, less today's if it is past.
+    now = datetime.now(timezone.utc)
+    today_passed = now.weekday() < 5 and (now.hour, now.minute) >= (9, 0)
+    assert sum(int(line.split()[-1]) for line in week[1:]) == 5 - today_passed
+    assert "estimate" in json.loads(plain.stdout) and "runs     " not in plain.stdout

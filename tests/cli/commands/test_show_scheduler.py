@@ -77,7 +77,9 @@ def test_show_human_prints_next_runs_in_the_zone_and_utc(project):
 
 def test_show_one_time_run(project):
     scheduled_job("at(2099-01-04T06:30:00)", "America/New_York")
-    data = json.loads(invoke("show", "report", "--env", "test", "--json").stdout)
+    done = invoke("show", "report", "--env", "test", "--json")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
     assert data["schedule"]["description"] == "once, at 2099-01-04 06:30 America/New_York"
     assert data["schedule"]["nextRuns"] == ["2099-01-04T11:30:00Z"]
 

@@ -1,0 +1,27 @@
+"""Entry point of the scheduled-jobs Pulumi package (PulumiPlugin.yaml beside it): serve the
+`Job` component with the SDK's component provider host, which infers the schema from
+components/resources/package.py's annotations and answers the engine's Construct calls."""
+
+import sys
+from pathlib import Path
+
+# Run from this folder by the Python runtime: make the repository's packages importable even
+# when the virtualenv does not carry them (an editable install normally does).
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from pulumi.provider.experimental import component_provider_host  # noqa: E402
+
+from components.resources.package import PACKAGE_NAME, Job  # noqa: E402
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PACKAGE_NAME)  # the distribution has the package's name
+    except PackageNotFoundError:
+        return None
+
+
+if __name__ == "__main__":
+    component_provider_host([Job], name=PACKAGE_NAME, version=_version())
