@@ -42,11 +42,23 @@ def deploy(
             f"{project.stack_file(env).name}, then run this command again.",
         )
     preflight.can_confirm(yes=yes, action="deploy")
-    targets.check_every_job(project, env, jobs)
+    declared = targets.check_every_job(project, env, jobs)
     planned = targets.planned_resources(project, env, jobs) if jobs else []
+    # Whether this deploy may build: Docker then joins the prerequisites checked up front.
+    may_build = any(
+        job.image.build is not None or any(s.image.build is not None for s in job.sidecars.values())
+        for job in declared
+        if not jobs or job.name in jobs
+    )
 
     session = preflight.open_session(
-        project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
+        project,
+        env,
+        backend_flag=backend,
+        create=True,
+        builds=True,
+        image_tag=tag,
+        may_build=may_build,
     )
     from cli.ops.capacity import check_spot_cluster
 

@@ -85,10 +85,14 @@ def open_session(
     create: bool = False,
     builds: bool = False,
     image_tag: str | None = None,
+    may_build: bool = False,
 ) -> Session:
     """CLI, backend, the stack, then AWS credentials. `create=True` creates the stack when the
     environment has a Pulumi.<env>.yaml but no stack yet; an environment with neither is
-    unknown. `builds=True` passes the image tag (given, or the default) to the program."""
+    unknown. `builds=True` passes the image tag (given, or the default) to the program.
+    `may_build=True` (some selected job builds an image) adds an unanswering Docker daemon to
+    the missing prerequisites reported together; whether a build is really needed is known
+    only after the preview, where `check_docker_for` decides."""
     from cli.stacks import backend
     from cli.stacks import seam as stacks
 
@@ -108,6 +112,15 @@ def open_session(
             check_credentials(aws_session)
         except UserError as exc:
             problems.append(exc)
+    if problems and may_build:
+        why = docker_problem()
+        if why:
+            problems.append(
+                UserError(
+                    f"Docker cannot build, which this deploy needs if an image changed: {why}",
+                    hint="Start Docker (or set DOCKER_HOST).",
+                )
+            )
     if problems:
         raise missing(problems)
     chosen = backend.resolve(project, env, backend_flag)

@@ -89,17 +89,18 @@ def planned_resources(project: Any, env: str, jobs: Sequence[str]) -> list[Any]:
     return stack_plan(project.root, settings, loaded, image_tag="plan")
 
 
-def check_every_job(project: Any, env: str, jobs: Sequence[str]) -> None:
+def check_every_job(project: Any, env: str, jobs: Sequence[str]) -> list[Any]:
     """Every manifest the program declares must load, even for a deploy of other jobs: the
     program registers every job of the environment (an undeclared job's resources would be
-    deleted), so one invalid manifest stops every deploy, `pulumi up` included. Say so."""
+    deleted), so one invalid manifest stops every deploy, `pulumi up` included. Say so.
+    Returns the environment's jobs."""
     from cli.output import UserError
     from components.errors import ManifestError
     from components.manifest.project import load_jobs
 
     settings = project.settings(env)
     try:
-        load_jobs(project.root, env=env, app=settings.app, excluded=settings.excluded_jobs)
+        return load_jobs(project.root, env=env, app=settings.app, excluded=settings.excluded_jobs)
     except ManifestError as exc:
         if not jobs:
             raise

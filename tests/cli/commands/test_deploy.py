@@ -375,13 +375,44 @@ def test_real_deploy_run_destroy(project_root, tmp_path, monkeypatch):
     assert destroyed.exit_code == 0, destroyed.output
 
 
-def test_every_missing_prerequisite_at_once(dev, no_aws_credentials):
+@pytest.mark.parametrize(
+    ("builds", "docker_answers", "count"),
+    [
+        pytest.param(False, False, 2, id="nothing-builds"),
+        pytest.param(True, True, 2, id="builds-docker-answers"),
+        pytest.param(True, False, 3, id="builds-docker-down-too"),
+    ],
+)
+def test_every_missing_prerequisite_at_once(
+    dev, project_dir, no_aws_credentials, tmp_path, monkeypatch, builds, docker_answers, count
+):
+    import socket
+
     dev.cli_installed = False
-    out = jobs("deploy", "--env", "dev", "--yes")
+    if builds:
+        manifest = project_dir / "manifests" / "report" / "manifest.yml"
+        manifest.write_text(
+            manifest.read_text().replace(
+                "location: public.ecr.aws/docker/library/busybox:latest", "build: Dockerfile"
+            )
+        )
+        (project_dir / "Dockerfile").write_text("FROM busybox\n")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no docker CLI: the socket is asked
+    path = tmp_path / "docker.sock"
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if docker_answers:
+        listener.bind(str(path))
+        listener.listen(1)
+    try:
+        out = jobs("deploy", "--env", "dev", "--yes")
+    finally:
+        listener.close()
     assert out.exit_code == 1
-    assert "2 prerequisites are missing" in out.stderr
+    assert f"{count} prerequisites are missing" in out.stderr
     assert "the Pulumi CLI is not installed" in out.stderr
     assert "credentials" in out.stderr.lower()
+    assert ("Docker cannot build" in out.stderr) is (builds and not docker_answers)
 
 
 def test_a_deploy_that_builds_needs_docker_and_says_so_before_changing_anything(
