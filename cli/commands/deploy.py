@@ -48,9 +48,7 @@ def deploy(
     session = preflight.open_session(
         project, env, backend_flag=backend, create=True, builds=True, image_tag=tag
     )
-    from cli.ops.capacity import check_spot_cluster
-
-    check_spot_cluster(project, env, jobs)
+    preflight.check_environment(project, env, jobs)  # capacity: spot, EFS subnets and groups
     stack = session.stack
     scope: dict[str, list[str] | None] = {"target": None}
     if jobs:

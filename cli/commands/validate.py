@@ -51,6 +51,7 @@ def validate(
             result(json.dumps(_relative(problem.as_dict(), project.root)))
         raise typer.Exit(1) from None
     failed = 0
+    spot: list[str] = []  # jobs with capacity: spot, for the cluster check
     if not names:  # a broken entry is a job that would be dropped from every deploy
         for problem in project.job_problems():
             failed += 1
@@ -77,12 +78,48 @@ def validate(
                     for line in describe(addons):
                         result(f"      {line}")
             _warn_past_run(job, project.manifest_path(name))
+            if job.capacity == "spot":
+                spot.append(name)
+    cluster_failed = bool(env and spot and _check_cluster(project, env, spot, as_json))
     where = f" for environment {env}" if env else ""
     if failed:
         info(f"{failed} of {len(jobs) + len(project.job_problems())} manifest(s) have problems"
              f"{where}")  # fmt: skip
         raise typer.Exit(1)
     info(f"{len(jobs)} manifest(s) valid{where}")
+    if cluster_failed:
+        raise typer.Exit(1)
+
+
+def _check_cluster(project, env: str, spot: list[str], as_json: bool) -> int:
+    """`capacity: spot` on the environment's own cluster (cli/ops/capacity.py): 1 when it lacks
+    the capacity providers or does not exist. Without AWS credentials or network it says it
+    did not check (deploy checks again) and counts nothing."""
+    import json
+
+    from cli.ops.capacity import cluster_problem, spot_cluster
+    from cli.output import UserError
+
+    target = spot_cluster(project, env, spot)
+    if target is None:
+        return 0
+    try:
+        problem = cluster_problem(project, env, target)
+    except UserError as exc:
+        warn(f"cluster {target.cluster} not checked for capacity: spot: {exc.message} "
+             "(deploy checks it)")  # fmt: skip
+        return 0
+    if problem is None:
+        if not as_json:
+            result(f"ok  cluster {target.cluster} has FARGATE and FARGATE_SPOT")
+        return 0
+    if as_json:
+        item = {"file": str(project.stack_file(env)), "line": None, "path": "cluster",
+                "message": problem.message, "hint": problem.hint}  # fmt: skip
+        result(json.dumps(_relative(item, project.root)))
+    else:
+        error(problem.message, problem.hint)
+    return 1
 
 
 def _warn_past_run(job, path) -> None:

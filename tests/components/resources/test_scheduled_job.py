@@ -287,8 +287,8 @@ def test_arm64(render_testdata):
 
 def test_sidecars(render_testdata):
     _, resources = job_resources(render_testdata, "sidecars.yml")
-    main, proxy, logger = containers_of(resources)
-    assert [c["name"] for c in (main, proxy, logger)] == ["with-sidecars", "proxy", "logger"]
+    main, logger, proxy = containers_of(resources)  # sidecars sorted by name, as Copilot's
+    assert [c["name"] for c in (main, logger, proxy)] == ["with-sidecars", "logger", "proxy"]
     assert proxy["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
     assert proxy["mountPoints"] == [
         {"sourceVolume": "shared", "containerPath": "/usr/share/nginx/html", "readOnly": True}
