@@ -77,6 +77,8 @@ def validate(
                     result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
                     for line in describe(addons):
                         result(f"      {line}")
+            for note in addons.warnings if addons is not None else ():
+                warn(str(note))
             _warn_past_run(job, project.manifest_path(name))
             if job.capacity == "spot":
                 spot.append(name)

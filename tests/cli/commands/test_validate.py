@@ -121,6 +121,28 @@ def test_addon_problems_fail_validate_with_file_and_line(project):
     assert 'manifests/alpha/addons/table.yml:12: output "Key" refers to Nothing' in result.stderr
 
 
+def test_addon_warnings_and_local_files(project):
+    make_project(project, {"alpha": VALID})
+    folder = project / "manifests" / "alpha" / "addons"
+    folder.mkdir()
+    chosen = ADDON + "Conditions:\n  On: !Equals [!Ref Env, prod]\n"
+    chosen = chosen.replace("Key: {Value: !Ref Key}", "Key: {Value: !If [On, !Ref Key, x]}")
+    (folder / "table.yml").write_text(chosen)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert 'manifests/alpha/addons/table.yml:12: output "Key" chooses with !If' in result.stderr
+
+    (folder / "fn.yml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Code: lambdas/fn\n"
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert 'manifests/alpha/addons/fn.yml:5: resource "Fn" (AWS::Lambda::Function): Code is ' in (
+        result.stderr
+    )
+
+
 def test_a_past_one_time_run_is_a_warning(project):
     past = VALID.replace("@daily", "at(2001-01-01T00:00:00)")
     assert "at(2001" in past

@@ -186,8 +186,8 @@ def test_text_names_every_resource_and_the_gap():
 def test_addons_are_deployed_by_the_new_stack_and_the_plan_says_what_that_means():
     """Addons deploy now (components/convert/addons.py): the plan must not say their outputs no
     longer reach the job, and must say the new stack's resources are new (data stays behind)."""
-    with_addons = replace(STACK, parameters={**STACK.parameters,
-                                             "AddonsTemplateURL": "https://b.s3/x.yml"})  # fmt: skip
+    url = "https://b.s3/x.yml"
+    with_addons = replace(STACK, parameters={**STACK.parameters, "AddonsTemplateURL": url})
     plan = plan_job(with_addons, EXPECTED)
     (warning,) = [w for w in plan.warnings if "addons" in w]
     assert "no longer reach" not in warning
