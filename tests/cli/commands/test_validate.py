@@ -226,7 +226,7 @@ def test_validate_env_checks_the_clusters_capacity_providers(aws, spot_cluster_p
     as_json = runner.invoke(app, ["validate", "--env", "test", "--json"])
     assert as_json.exit_code == 1
     item = json.loads(as_json.stdout.strip().splitlines()[-1])
-    assert item["file"] == "Pulumi.test.yaml" and item["path"] == "cluster"
+    assert item["file"] == "Pulumi.test.yaml" and "capacity: spot" in item["message"]
 
 
 def test_validate_env_passes_a_ready_cluster(aws, spot_cluster_project):
@@ -259,3 +259,27 @@ def test_validate_without_env_or_spot_asks_nothing_of_aws(spot_cluster_project):
     # No `aws` fixture: a call would fail or hang, so passing means none was made.
     assert runner.invoke(app, ["validate"]).exit_code == 0
     assert runner.invoke(app, ["validate", "plain", "--env", "test"]).exit_code == 0
+
+
+def test_validate_env_checks_the_subnets_of_the_managed_file_system(aws, project):
+    import boto3
+
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    a1, a2 = (
+        ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a")["Subnet"][
+            "SubnetId"
+        ]
+        for cidr in ("10.8.1.0/24", "10.8.2.0/24")
+    )
+    managed = VALID + "storage:\n  volumes:\n    data:\n      path: /data\n      efs: true\n"
+    make_project(project, {"writer": managed})
+    (project / "Pulumi.test.yaml").write_text(
+        f"config:\n  aws:region: us-east-1\n  scheduled-jobs:privateSubnets: {a1},{a2}\n"
+    )
+    result = runner.invoke(app, ["validate", "--env", "test"])
+    assert result.exit_code == 1, result.output
+    assert f"{a1}, {a2} are all in us-east-1a: EFS allows one mount target per Availability" in (
+        result.stderr.replace("\n", " ")
+    )
+    assert runner.invoke(app, ["validate"]).exit_code == 0  # without --env: not checked
