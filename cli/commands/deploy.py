@@ -60,9 +60,7 @@ def deploy(
         image_tag=tag,
         may_build=may_build,
     )
-    from cli.ops.capacity import check_spot_cluster
-
-    check_spot_cluster(project, env, jobs)
+    preflight.check_environment(project, env, jobs)  # capacity: spot, EFS subnets and groups
     stack = session.stack
     scope: dict[str, list[str] | None] = {"target": None}
     if jobs:

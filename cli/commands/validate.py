@@ -22,7 +22,12 @@ def _addons(project, name: str):
 def validate(
     names: Annotated[list[str] | None, jobs_argument("Jobs to check (default: every job).")] = None,
     env: Annotated[
-        str | None, env_option("Merge this environment's overrides before checking.")
+        str | None,
+        env_option(
+            "Merge this environment's overrides before checking, and check what the jobs need "
+            "of it in AWS (a cluster of yours for capacity: spot, subnets and groups for EFS) "
+            "when credentials are at hand."
+        ),
     ] = None,
     as_json: Annotated[
         bool,
@@ -51,6 +56,7 @@ def validate(
             result(json.dumps(_relative(problem.as_dict(), project.root)))
         raise typer.Exit(1) from None
     failed = 0
+    loaded = []  # valid jobs, for the environment checks
     if not names:  # a broken entry is a job that would be dropped from every deploy
         for problem in project.job_problems():
             failed += 1
@@ -76,13 +82,58 @@ def validate(
                     result(f"    addons: {addons.folder}/ ({', '.join(addons.files)}), outputs:")
                     for line in describe(addons):
                         result(f"      {line}")
+            for note in addons.warnings if addons is not None else ():
+                warn(str(note))
             _warn_past_run(job, project.manifest_path(name))
+            loaded.append(job)
+    environment_failed = bool(env and _check_environment(project, env, loaded, as_json))
     where = f" for environment {env}" if env else ""
     if failed:
         info(f"{failed} of {len(jobs) + len(project.job_problems())} manifest(s) have problems"
              f"{where}")  # fmt: skip
         raise typer.Exit(1)
     info(f"{len(jobs)} manifest(s) valid{where}")
+    if environment_failed:
+        raise typer.Exit(1)
+
+
+def _check_environment(project, env: str, jobs: list, as_json: bool) -> int:
+    """What `deploy` checks of the environment before it starts (cli/stacks/preflight.py):
+    the own cluster's capacity providers for `capacity: spot`, EFS subnets and NFS egress.
+    The number of problems; without AWS credentials or network it says what it did not check
+    (deploy checks it) and counts nothing."""
+    import json
+
+    from cli.ops.capacity import cluster_problem, spot_cluster
+    from cli.output import UserError
+    from cli.stacks.preflight import efs_network_problems
+
+    problems: list[UserError] = []
+    target = spot_cluster(project, env, [job.name for job in jobs if job.capacity == "spot"])
+    if target is not None:
+        try:
+            problem = cluster_problem(project, env, target)
+        except UserError as exc:
+            warn(f"cluster {target.cluster} not checked for capacity: spot: {exc.message} "
+                 "(deploy checks it)")  # fmt: skip
+        else:
+            if problem is not None:
+                problems.append(problem)
+            elif not as_json:
+                result(f"ok  cluster {target.cluster} has FARGATE and FARGATE_SPOT")
+    try:
+        problems += efs_network_problems(project, env, jobs)
+    except UserError as exc:
+        warn(f"subnets and security groups not checked for EFS: {exc.message} (deploy checks "
+             "them)")  # fmt: skip
+    for problem in problems:
+        if as_json:
+            item = {"file": str(project.stack_file(env)), "line": None, "path": None,
+                    "message": problem.message, "hint": problem.hint}  # fmt: skip
+            result(json.dumps(_relative(item, project.root)))
+        else:
+            error(problem.message, problem.hint)
+    return len(problems)
 
 
 def _warn_past_run(job, path) -> None:

@@ -23,15 +23,16 @@ from typing import Any
 
 from cli.migrate.discover import JobStack, LogGroup, Resource
 from components.convert import naming
+from components.convert.addons import stack_name as addons_stack_name
 
 ADOPT, KEEP, REPLACE, REMOVE = "adopt", "keep", "replace", "remove"
 # Role of an adopted resource in the ScheduledJob component: its child is `<job>-<role>`.
 ADOPTED_ROLES = {"AWS::Logs::LogGroup": "log-group"}
 # Kept in place: data, or handlers whose deletion would change what we do not own.
 KEPT_TYPES = {
-    "AWS::CloudFormation::Stack": "the addons stack stays as its own CloudFormation stack with "
-    "its resources and data; its outputs no longer reach the job (set them in the manifest's "
-    "variables/secrets)",
+    "AWS::CloudFormation::Stack": "Copilot's addons stack stays as its own CloudFormation "
+    "stack with its resources and data, managed by neither tool; the deploy creates {addons} "
+    "anew from manifests/{job}/addons/ and its outputs reach the job as Copilot's did",
     "Custom::EnvControllerFunction": "retained so that its delete handler does not update the "
     "environment stack (NAT/EFS workload lists stay as they are)",
     "AWS::SNS::Topic": "kept for its subscribers; not managed by the new stack",
@@ -132,6 +133,8 @@ def classify(resource: Resource, app: str, env: str, job: str) -> Action:
         "state_machine": naming.state_machine_name(app, env, job),
         "rule": naming.rule_name(app, env, job),
         "family": naming.task_family(app, env, job),
+        "addons": addons_stack_name(app, env, job),
+        "job": job,
     }
     kind, logical = resource.type, resource.logical_id
     if kind in ADOPTED_ROLES:
@@ -145,6 +148,7 @@ def classify(resource: Resource, app: str, env: str, job: str) -> Action:
     elif kind in KEPT_TYPES or kind.startswith("Custom::"):
         action = KEEP
         detail = KEPT_TYPES.get(kind, "a custom resource: retained so its handler never runs")
+        detail = detail.format(**names)
     elif logical in REMOVED_LOGICAL_IDS or kind in REMOVED:
         action, detail = REMOVE, REMOVED.get(kind, "Copilot's env-controller role; not needed")
     elif kind in REPLACED:
@@ -273,8 +277,14 @@ def plan_job(
     parameters = stack.parameters or (record or {}).get("parameters", {})
     if parameters.get("AddonsTemplateURL"):
         warnings.append(
-            "the job has addons: their stack is kept as it is, and its outputs (env vars, "
-            "secrets, policies) no longer reach the job; addons/ was copied for reference"
+            f"the job has addons: the deploy creates {addons_stack_name(app, env, job)} from "
+            f"manifests/{job}/addons/ (copied from Copilot), and its outputs (variables, "
+            "secrets, policies, security groups) reach the job as Copilot's did, but they name "
+            "the NEW stack's resources: Copilot's addons stack is kept with its data and not "
+            "adopted, data is not moved, and a resource with a fixed name (TableName, "
+            "BucketName, ...) collides with the kept one. Before the deploy, point the "
+            "template at the kept resources (outputs with their names or ARNs) or plan the "
+            "data move"
         )
 
     to_retain = retained_ids(actions)

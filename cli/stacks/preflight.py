@@ -208,3 +208,126 @@ def check_docker_for(planned: list[Any], env: str) -> None:
             hint="Start Docker (or set DOCKER_HOST), then deploy again; nothing was changed. "
             "A deploy that builds nothing (same tag and build context) needs no Docker.",
         )
+
+
+# ---------------------------------------------------------------- the environment's network
+
+NFS_PORT = 2049  # components/convert/environment.py: what the file system's group admits
+
+
+def check_environment(project: Project, env: str, jobs: list[str]) -> None:
+    """Before a deploy, what only AWS can tell about the environment the jobs need (AWS
+    credentials already checked): the capacity providers of the user's own cluster for
+    `capacity: spot` (cli/ops/capacity.py), and for EFS volumes subnets and security groups a
+    deploy would otherwise fail on or a run would time out on. Every problem in one error."""
+    from cli.ops.capacity import cluster_problem, spot_cluster
+
+    loaded = _loaded_jobs(project, env, jobs)
+    problems: list[UserError] = []
+    target = spot_cluster(project, env, [j.name for j in loaded if j.capacity == "spot"])
+    if target is not None:
+        problem = cluster_problem(project, env, target)
+        if problem is not None:
+            problems.append(problem)
+    problems += efs_network_problems(project, env, loaded)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        lines = "\n".join(f"  - {p.message}" for p in problems)
+        hints = "\n".join(f"  - {p.hint}" for p in problems if p.hint)
+        raise UserError(f"environment {env} is not ready for these jobs:\n{lines}",
+                        hint=hints or None)  # fmt: skip
+
+
+def _loaded_jobs(project: Project, env: str, jobs: list[str]) -> list[Any]:
+    from components.errors import ManifestError
+    from components.manifest.load import load_manifest
+
+    found = []
+    for name in jobs or project.job_names():
+        try:
+            found.append(load_manifest(project.manifest_path(name), env,
+                                       app=project.app_name(env)))  # fmt: skip
+        except ManifestError:
+            continue  # the deploy reports manifest problems itself
+    return found
+
+
+def same_zone_subnets(described: list[dict]) -> dict[str, list[str]]:
+    """{zone: subnet IDs} for zones holding more than one of the DescribeSubnets entries."""
+    zones: dict[str, list[str]] = {}
+    for subnet in described:
+        zones.setdefault(subnet.get("AvailabilityZone", "?"), []).append(subnet["SubnetId"])
+    return {zone: ids for zone, ids in sorted(zones.items()) if len(ids) > 1}
+
+
+def allows_nfs_egress(groups: list[dict]) -> bool:
+    """Whether any DescribeSecurityGroups entry lets the task open TCP 2049 (security groups
+    add up: one rule in one group is enough). Destinations are not checked."""
+    for group in groups:
+        for rule in group.get("IpPermissionsEgress", []):
+            protocol = str(rule.get("IpProtocol"))
+            if protocol == "-1":
+                return True
+            if protocol in ("tcp", "6") and rule.get("FromPort", 0) <= NFS_PORT <= rule.get(
+                "ToPort", 65535
+            ):
+                return True
+    return False
+
+
+def efs_network_problems(project: Project, env: str, loaded: list[Any]) -> list[UserError]:
+    """EFS needs (a) at most one listed subnet per Availability Zone for the environment's
+    file system, because EFS takes one mount target per zone and the environment makes one per
+    subnet; (b) a security group on the task that lets it open TCP 2049 to the mount targets.
+    Only what is known by ID is checked (no `from_cfn` groups)."""
+    from cli.ops.session import aws_errors, for_project
+    from components.convert import efs
+    from components.manifest.model import FromCfn
+
+    settings = project.settings(env)
+    stack_file = project.stack_file(env).name
+    uses_efs = [j for j in loaded if any(efs.is_managed(v) or efs.is_external(v)
+                                         for v in j.storage.volumes.values())]  # fmt: skip
+    if not uses_efs:
+        return []
+    problems: list[UserError] = []
+    aws = for_project(project, env)
+    managed = [j.name for j in uses_efs if efs.uses_managed_efs(j)]
+    subnets = list(dict.fromkeys(settings.private_subnets or settings.subnets))
+    if managed and subnets:
+        with aws_errors():
+            described = aws.client("ec2").describe_subnets(SubnetIds=subnets)["Subnets"]
+        key = "privateSubnets" if settings.private_subnets else "subnets"
+        for zone, ids in same_zone_subnets(described).items():
+            problems.append(
+                UserError(
+                    f"{', '.join(managed)} uses the environment's EFS file system, which gets a "
+                    f"mount target in each subnet of {project.setting_key(key)} "
+                    f"({stack_file}), and {', '.join(ids)} are all in {zone}: EFS allows one "
+                    "mount target per Availability Zone",
+                    hint=f"List one subnet per Availability Zone in {project.setting_key(key)} "
+                    "(tasks in any subnet of a zone reach that zone's mount target).",
+                )
+            )
+    for job in uses_efs:
+        deny = job.network.vpc.security_groups.deny_default
+        if not deny and not settings.security_groups:
+            continue  # the environment's own group allows all egress
+        listed = [] if deny else list(settings.security_groups)
+        listed += job.network.vpc.security_groups.groups
+        if any(isinstance(g, FromCfn) for g in listed):
+            continue  # an exported group: not known before the deploy
+        with aws_errors():
+            groups = aws.client("ec2").describe_security_groups(GroupIds=listed)["SecurityGroups"]
+        if not allows_nfs_egress(groups):
+            problems.append(
+                UserError(
+                    f"{job.name} mounts EFS, and none of its security groups "
+                    f"({', '.join(map(str, listed))}) allows outbound TCP {NFS_PORT} (NFS): "
+                    "its runs would fail to mount the volume",
+                    hint=f"Add an egress rule for TCP {NFS_PORT} to the mount targets' group "
+                    "(or subnets) to one of these groups.",
+                )
+            )
+    return problems

@@ -81,7 +81,16 @@ def _go_json_escape(text: str) -> str:
 
 
 def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
-    """The main container (named after the job) first, then the sidecars in manifest order."""
+    """The main container (named after the job) first, the log router, then the sidecars.
+
+    Every order is Copilot's, so a task definition compares equal and `taskdef_overrides`
+    indexes (`ContainerDefinitions[1]`) name the same container: Copilot's templates range over
+    Go maps, which visits keys sorted (variables, secrets, depends_on, labels:
+    partials/cf/variables.yml, secrets.yml, workload-container.yml), and stack/transformers.go
+    sorts sidecars (convertSidecars) and volumes and the main container's mount points
+    (convertVolumes, convertMountPoints) by name; sidecar mount points keep the manifest's order
+    (a list). Names sort by code point, which is the byte order Go uses for UTF-8 strings.
+    """
     main: dict = {
         "name": job.name,
         "image": ctx.images[job.name],
@@ -110,10 +119,10 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
                 "containerPath": volume.path,
                 "readOnly": volume.read_only is not False,  # Copilot's default is read-only
             }
-            for name, volume in volumes.items()
+            for name, volume in sorted(volumes.items())
         ]
     if job.image.labels:
-        main["dockerLabels"] = dict(job.image.labels)
+        main["dockerLabels"] = dict(sorted(job.image.labels.items()))
     if job.image.depends_on:
         main["dependsOn"] = _depends_on(job.image.depends_on)
     if job.image.healthcheck:
@@ -126,14 +135,14 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
     if firelens.uses_firelens(job):
         options = [
             {"name": name, "valueFrom": secret_value_from(value, ctx)}
-            for name, value in job.logging.secretOptions.items()
+            for name, value in sorted(job.logging.secretOptions.items())
         ]
         main["logConfiguration"] = firelens.main_log_configuration(job, options)
         containers.append(_log_router(job, ctx))
     else:
         main["logConfiguration"] = _awslogs(ctx)
 
-    for name, sidecar in job.sidecars.items():
+    for name, sidecar in sorted(job.sidecars.items()):
         container: dict = {
             "name": name,
             "image": ctx.images[name],
@@ -165,7 +174,7 @@ def container_definitions(job: Job, ctx: ContainerContext) -> list[dict]:
                 for mount in sidecar.mount_points
             ]
         if sidecar.labels:
-            container["dockerLabels"] = dict(sidecar.labels)
+            container["dockerLabels"] = dict(sorted(sidecar.labels.items()))
         if sidecar.depends_on:
             container["dependsOn"] = _depends_on(sidecar.depends_on)
         if sidecar.healthcheck:
@@ -269,8 +278,9 @@ def secret_reads(containers: Sequence[dict]) -> SecretReads:
 
 
 def _variables(values: Mapping[str, str | FromCfn], ctx: ContainerContext) -> list[dict]:
+    """A container's own variables, sorted by name as Copilot's template ranges over them."""
     out = []
-    for name, value in values.items():
+    for name, value in sorted(values.items()):
         text = ctx.exports[value.from_cfn] if isinstance(value, FromCfn) else value
         out.append({"name": name, "value": text})
     return out
@@ -280,7 +290,7 @@ def _add_secrets(container: dict, secrets: Mapping[str, str | SecretRef], ctx) -
     if secrets:
         container["secrets"] = [
             {"name": name, "valueFrom": secret_value_from(value, ctx)}
-            for name, value in secrets.items()
+            for name, value in sorted(secrets.items())
         ]
 
 
@@ -292,7 +302,7 @@ def _add_env_file(container: dict, name: str, ctx: ContainerContext) -> None:
 def _depends_on(depends_on: Mapping[str, str]) -> list[dict]:
     return [
         {"containerName": name, "condition": condition.upper()}
-        for name, condition in depends_on.items()
+        for name, condition in sorted(depends_on.items())
     ]
 
 

@@ -73,8 +73,13 @@ def volumes(job: Job, *, file_system_ids: dict[str, Any], access_point_id: Any =
     """The task definition's `volumes`: scratch volumes by name, EFS ones configured.
     `file_system_ids` holds each EFS volume's file system ID (exports resolved, the
     environment's for the managed one)."""
+    # Copilot's order (partials/cf/volumes.yml, transformers.go convertVolumes): the managed
+    # volume first, then the others sorted by name.
     out = []
-    for name, volume in job.storage.volumes.items():
+    ordered = sorted(
+        job.storage.volumes.items(), key=lambda item: (not is_managed(item[1]), item[0])
+    )
+    for name, volume in ordered:
         if is_managed(volume):
             out.append(
                 {

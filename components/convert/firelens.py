@@ -52,7 +52,7 @@ def main_log_configuration(job: Job, secret_options: list[dict]) -> dict:
     """The main container's logConfiguration; `secret_options` already as name/valueFrom."""
     config: dict = {"logDriver": "awsfirelens"}
     if job.logging.destination:
-        config["options"] = dict(job.logging.destination)
+        config["options"] = dict(sorted(job.logging.destination.items()))  # Go map order
     if secret_options:
         config["secretOptions"] = secret_options
     return config

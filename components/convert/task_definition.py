@@ -34,7 +34,8 @@ def runtime_platform(job: Job) -> dict[str, str] | None:
 
 
 def volumes(job: Job) -> list[dict[str, str]] | None:
-    return [{"name": name} for name in job.storage.volumes] or None
+    # Sorted by name, as Copilot's convertVolumes (stack/transformers.go) renders them.
+    return [{"name": name} for name in sorted(job.storage.volumes)] or None
 
 
 def task_definition_inputs(

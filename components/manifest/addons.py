@@ -105,6 +105,8 @@ class Addons:
     template: dict[str, Any]  # merged, intrinsic functions in long form
     parameters: dict[str, Any]  # from the parameters file (App, Env, Name not included)
     outputs: tuple[AddonOutput, ...]
+    # What deploys, but maybe not as the author meant (`validate` prints them).
+    warnings: tuple[Problem, ...] = ()
 
 
 def to_snake_case(name: str) -> str:
@@ -225,9 +227,11 @@ def read_addons(folder: Path, *, display: str | None = None) -> Addons | None:
     problems: list[Problem] = []
     merged: dict[str, Any] = {}
     origin: dict[tuple, tuple[str, int | None]] = {}  # merged path -> (file, line)
+    lines: dict[str, dict[tuple, int]] = {}  # file -> every path's line in it
     for name in templates:
         parsed = _Parsed(f"{shown}/{name}")
         data = _parse(_read(folder / name, parsed), parsed)
+        lines[parsed.file] = parsed.lines
         problems += parsed.problems
         if parsed.problems:
             continue
@@ -260,10 +264,14 @@ def read_addons(folder: Path, *, display: str | None = None) -> Addons | None:
     problems += _check_parameters(merged, origin, parameters, params_display, shown)
     outputs, output_problems = _outputs(merged, origin, shown)
     problems += output_problems
+    where = _Where(origin, lines, shown)
+    problems += _local_files(merged, where)
+    condition_problems, warnings = _conditions(merged, outputs, where)
+    problems += condition_problems
     if problems:
         raise ManifestError(problems)
     template = {key: merged[key] for key in SECTIONS if key in merged}
-    return Addons(shown, tuple(templates), template, parameters, tuple(outputs))
+    return Addons(shown, tuple(templates), template, parameters, tuple(outputs), tuple(warnings))
 
 
 def _read(path: Path, parsed: _Parsed) -> str:
@@ -425,6 +433,8 @@ def _outputs(merged, origin, shown) -> tuple[list[AddonOutput], list[Problem]]:
         return [], problems
     types: dict[str, Any] = {}
     for logical_id, spec in resources.items():
+        if logical_id == "Fn::Transform":
+            continue  # an AWS::Include of more resources, not a resource
         file, line = origin.get(("Resources", logical_id), first)
         if not isinstance(spec, dict) or not isinstance(spec.get("Type"), str):
             problems.append(Problem(f'resource "{logical_id}" needs a Type', file=file, line=line))
@@ -477,6 +487,222 @@ def _unresolved(value: Any, names: set[str], resources: set[str]) -> set[str]:
             else:
                 found |= _unresolved(arg, names, resources)
     return found
+
+
+class _Where:
+    """The file and line of any path of the merged template (the file its top-level key came
+    from, the line of the deepest part of the path that file records)."""
+
+    def __init__(self, origin: dict, lines: dict[str, dict[tuple, int]], shown: str) -> None:
+        self.origin, self.lines = origin, lines
+        self.first = next(iter(origin.values()), (f"{shown}/", None))
+
+    def __call__(self, path: tuple) -> tuple[str, int | None]:
+        file, line = self.origin.get(path[:2], self.first)
+        known = self.lines.get(file, {})
+        for end in range(len(path), 1, -1):
+            if path[:end] in known:
+                return file, known[path[:end]]
+        return file, line
+
+
+# Resource properties that Copilot packages when they hold a local path: it uploads the file
+# (zipped when marked so, or when it is a folder) to S3 and rewrites the property to the S3
+# location (internal/pkg/addon/package.go resourcePackageConfig, which follows
+# `aws cloudformation package`). Type -> [(property path, how the S3 location is written)].
+PACKAGED: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "AWS::ApiGateway::RestApi": [(("BodyS3Location",), "{Bucket: ..., Key: ...}")],
+    "AWS::Lambda::Function": [(("Code",), "{S3Bucket: ..., S3Key: ...} of a .zip (or ZipFile "
+                                          "with the code inline)")],
+    "AWS::Lambda::LayerVersion": [(("Content",), "{S3Bucket: ..., S3Key: ...} of a .zip")],
+    "AWS::Serverless::Function": [(("CodeUri",), "s3://bucket/key of a .zip")],
+    "AWS::Serverless::LayerVersion": [(("ContentUri",), "s3://bucket/key of a .zip")],
+    "AWS::Serverless::Application": [(("Location",), "s3://bucket/key")],
+    "AWS::AppSync::GraphQLSchema": [(("DefinitionS3Location",), "s3://bucket/key")],
+    "AWS::AppSync::Resolver": [(("RequestMappingTemplateS3Location",), "s3://bucket/key"),
+                               (("ResponseMappingTemplateS3Location",), "s3://bucket/key")],
+    "AWS::AppSync::FunctionConfiguration": [
+        (("RequestMappingTemplateS3Location",), "s3://bucket/key"),
+        (("ResponseMappingTemplateS3Location",), "s3://bucket/key"),
+    ],
+    "AWS::Serverless::Api": [(("DefinitionUri",), "s3://bucket/key")],
+    "AWS::ElasticBeanstalk::ApplicationVersion": [
+        (("SourceBundle",), "{S3Bucket: ..., S3Key: ...}")
+    ],
+    "AWS::CloudFormation::Stack": [(("TemplateURL",), "the https:// URL of the template in S3")],
+    "AWS::Glue::Job": [(("Command", "ScriptLocation"), "s3://bucket/key")],
+    "AWS::StepFunctions::StateMachine": [(("DefinitionS3Location",), "{Bucket: ..., Key: ...}")],
+    "AWS::Serverless::StateMachine": [(("DefinitionUri",), "{Bucket: ..., Key: ...}")],
+    "AWS::CodeCommit::Repository": [(("Code", "S3"), "{Bucket: ..., Key: ...} of a .zip")],
+}  # fmt: skip
+
+
+def is_local_path(value: Any) -> bool:
+    """Copilot's isFilePath: text that is not empty and not an s3://, http:// or https:// URL."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and not value.startswith(("s3://", "http://", "https://"))
+    )
+
+
+_NO_PACKAGING = (
+    "Copilot uploads local files of addons to S3 when it deploys (internal/pkg/addon/"
+    "package.go); scheduled-jobs sends the template as it is and uploads nothing, so "
+    "CloudFormation would get a path it cannot read"
+)
+
+
+def _local_files(merged: dict, where: _Where) -> list[Problem]:
+    """Local paths where Copilot would package a file: refused, each with what to write."""
+    problems = []
+    for logical_id, spec in (merged.get("Resources") or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        for prop, form in PACKAGED.get(spec.get("Type"), []):
+            value: Any = spec.get("Properties")
+            for key in prop:
+                value = value.get(key) if isinstance(value, dict) else None
+            if not is_local_path(value):
+                continue
+            file, line = where(("Resources", logical_id, "Properties", *prop))
+            problems.append(
+                Problem(
+                    f'resource "{logical_id}" ({spec["Type"]}): {".".join(prop)} is the local '
+                    f"path {value!r}. {_NO_PACKAGING}",
+                    file=file,
+                    line=line,
+                    hint=f"Upload it to S3 yourself (e.g. `aws s3 cp`) and set {'.'.join(prop)} "
+                    f"to {form}.",
+                )
+            )
+    for path, location in _include_locations(merged, ()):
+        file, line = where(path)
+        problems.append(
+            Problem(
+                f"AWS::Include names the local file {location!r}. {_NO_PACKAGING}",
+                file=file,
+                line=line,
+                hint="Upload the snippet to S3 and set Location to its s3:// URL.",
+            )
+        )
+    return problems
+
+
+def _include_locations(value: Any, path: tuple) -> list[tuple[tuple, str]]:
+    """(path, location) of every `Fn::Transform: {Name: AWS::Include}` with a local Location,
+    in every section Copilot looks in (package.go packageIncludeTransforms)."""
+    found: list[tuple[tuple, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not path and key not in SECTIONS:
+                continue
+            if key == "Fn::Transform" and isinstance(item, dict):
+                location = (item.get("Parameters") or {}).get("Location")
+                if item.get("Name") == "AWS::Include" and is_local_path(location):
+                    found.append(((*path, key), location))
+                    continue
+            found += _include_locations(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _include_locations(item, (*path, index))
+    return found
+
+
+def _referenced(value: Any, *, under_if: bool = False) -> set[tuple[str, bool]]:
+    """(logical ID, inside an Fn::If) of every resource-like name `value` refers to."""
+    found: set[tuple[str, bool]] = set()
+    if isinstance(value, list):
+        for item in value:
+            found |= _referenced(item, under_if=under_if)
+    elif isinstance(value, dict):
+        for fn, arg in value.items():
+            if fn == "Ref" and isinstance(arg, str):
+                found.add((arg, under_if))
+            elif fn == "Fn::GetAtt" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add((arg[0], under_if))
+            elif fn == "Fn::Sub":
+                text = arg if isinstance(arg, str) else (arg[0] if arg else "")
+                if isinstance(text, str):
+                    found |= {
+                        (v.split(".", 1)[0].strip(), under_if) for v in _SUB_VAR.findall(text)
+                    }
+                if isinstance(arg, list) and len(arg) > 1:
+                    found |= _referenced(arg[1], under_if=under_if)
+            elif fn == "Fn::If" and isinstance(arg, list):
+                found |= _referenced(arg[1:], under_if=True)
+            else:
+                found |= _referenced(arg, under_if=under_if)
+    return found
+
+
+_TYPED = {POLICY: "a managed policy", SECRET: "a secret", SECURITY_GROUP: "a security group"}
+
+
+def _conditions(merged: dict, outputs: list[AddonOutput], where: _Where):
+    """Conditions that decide whether a resource or output exists, checked against what the
+    job makes of the outputs: (problems, warnings)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    known = set(merged.get("Conditions") or {})
+    resources = {k: v for k, v in (merged.get("Resources") or {}).items() if isinstance(v, dict)}
+    condition_of = {k: v.get("Condition") for k, v in resources.items() if v.get("Condition")}
+    for logical_id, name in condition_of.items():
+        if name not in known:
+            file, line = where(("Resources", logical_id, "Condition"))
+            problems.append(Problem(f'resource "{logical_id}": condition "{name}" is not in '
+                                    "Conditions", file=file, line=line))  # fmt: skip
+    specs = merged.get("Outputs") or {}
+    for output in outputs:
+        spec = specs.get(output.name) or {}
+        own = spec.get("Condition")
+        file, line = where(("Outputs", output.name))
+        if own is not None and own not in known:
+            problems.append(Problem(f'output "{output.name}": condition "{own}" is not in '
+                                    "Conditions", file=file, line=line))  # fmt: skip
+        value = spec.get("Value")
+        if output.is_policy and (own or condition_of.get(value.get("Ref"))):
+            problems.append(
+                Problem(
+                    f'output "{output.name}" is a managed policy that exists only under a '
+                    "condition; the job attaches every policy output to its task role in "
+                    "every environment, so the attachment would fail when the condition is false",
+                    file=file,
+                    line=line,
+                    hint="Make the policy and its output unconditional (conditions may go on "
+                    "the policy's statements' resources instead), or move it out of the addons.",
+                )
+            )
+            continue
+        for ref, under_if in sorted(_referenced(value)):
+            needs = condition_of.get(ref)
+            if needs and not under_if and own is None:
+                problems.append(
+                    Problem(
+                        f'output "{output.name}" refers to "{ref}", which exists only when '
+                        f'condition "{needs}" holds; CloudFormation refuses the template',
+                        file=file,
+                        line=line,
+                        hint=f"Give the output `Condition: {needs}` (the job then leaves out "
+                        "what it would become when the condition is false), or wrap the value "
+                        "in !If.",
+                    )
+                )
+        if isinstance(value, dict) and "Fn::If" in value:
+            kinds = sorted({_TYPED[t] for r, _ in _referenced(value)
+                            if (t := resources.get(r, {}).get("Type")) in _TYPED})  # fmt: skip
+            if kinds:
+                warnings.append(
+                    Problem(
+                        f'output "{output.name}" chooses with !If between values that include '
+                        f"{' and '.join(kinds)}; like Copilot, the job makes it the variable "
+                        f"{output.env_name}, not {kinds[0]} of the job, because only an output "
+                        "that is exactly !Ref of such a resource is one",
+                        file=file,
+                        line=line,
+                    )
+                )
+    return problems, warnings
 
 
 def describe(addons: Addons) -> list[str]:

@@ -113,9 +113,17 @@ def _platform_limits(job: Job) -> Iterator[Found]:
         return
     if job.storage.readonly_fs:
         yield ("storage", "readonly_fs"), "is not supported for Windows containers"
+    # Fargate runs EFS volumes for Linux tasks only ("Storage options for Amazon ECS tasks",
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html: EFS,
+    # supported operating systems: Linux); Copilot refuses it too (manifest/validate.go,
+    # "'EFS' is not supported when deploying a Windows container").
     for name, volume in job.storage.volumes.items():
         if volume.efs not in (None, False):
-            yield ("storage", "volumes", name, "efs"), "EFS is not supported for Windows containers"
+            yield (
+                ("storage", "volumes", name, "efs"),
+                "EFS is not supported for Windows containers (Fargate mounts EFS in Linux tasks "
+                "only); use efs: false for a scratch volume, or a Linux platform",
+            )
 
 
 def _containers(job: Job) -> Iterator[Found]:
@@ -207,14 +215,29 @@ def _network(job: Job) -> Iterator[Found]:
             ("network", "vpc", "security_groups", "deny_default"),
             ("leaves the task with no security group; list at least one in groups"),
         )
+    elif groups.deny_default:
+        managed = [n for n, v in job.storage.volumes.items() if _is_managed_efs(v.efs)]
+        if managed:
+            # The environment's file system admits NFS (TCP 2049) from the environment's
+            # security groups only (components/convert/environment.py), which deny_default
+            # takes off the task. Copilot keeps them for jobs whatever deny_default says.
+            yield (
+                ("network", "vpc", "security_groups", "deny_default"),
+                (
+                    f"takes the environment's security group off the task, and the managed EFS "
+                    f"volume {managed[0]} is reachable only from that group (NFS, TCP 2049): "
+                    "remove deny_default, or use a file system of your own (efs: {id: fs-...}) "
+                    "whose mount targets admit one of these groups"
+                ),
+            )
+
+
+def _is_managed_efs(efs: object) -> bool:
+    return efs is True or (isinstance(efs, EFSConfig) and efs.uid is not None)
 
 
 def _volumes(job: Job) -> Iterator[Found]:
-    managed = [
-        name
-        for name, volume in job.storage.volumes.items()
-        if volume.efs is True or (isinstance(volume.efs, EFSConfig) and volume.efs.uid is not None)
-    ]
+    managed = [name for name, volume in job.storage.volumes.items() if _is_managed_efs(volume.efs)]
     if len(managed) > 1:
         yield (
             ("storage", "volumes"),
@@ -410,7 +433,7 @@ RULES: tuple[tuple[Callable[[Job], Iterator[Found]], tuple[tuple, ...]], ...] = 
     (_size, (("cpu",), ("memory",), ("platform",))),
     (_platform_limits, (("platform",),)),
     (_containers, (("name",), ("image",), ("sidecars",), ("logging",))),
-    (_network, (("network",),)),
+    (_network, (("network",), ("storage",))),
     (_volumes, (("storage",), ("sidecars",))),
     (_env_files, ()),
     (_schedule, (("on",),)),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -119,6 +121,28 @@ def test_addon_problems_fail_validate_with_file_and_line(project):
     assert 'manifests/alpha/addons/table.yml:12: output "Key" refers to Nothing' in result.stderr
 
 
+def test_addon_warnings_and_local_files(project):
+    make_project(project, {"alpha": VALID})
+    folder = project / "manifests" / "alpha" / "addons"
+    folder.mkdir()
+    chosen = ADDON + "Conditions:\n  On: !Equals [!Ref Env, prod]\n"
+    chosen = chosen.replace("Key: {Value: !Ref Key}", "Key: {Value: !If [On, !Ref Key, x]}")
+    (folder / "table.yml").write_text(chosen)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert 'manifests/alpha/addons/table.yml:12: output "Key" chooses with !If' in result.stderr
+
+    (folder / "fn.yml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Code: lambdas/fn\n"
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert 'manifests/alpha/addons/fn.yml:5: resource "Fn" (AWS::Lambda::Function): Code is ' in (
+        result.stderr
+    )
+
+
 def test_a_past_one_time_run_is_a_warning(project):
     past = VALID.replace("@daily", "at(2001-01-01T00:00:00)")
     assert "at(2001" in past
@@ -177,3 +201,85 @@ def test_problem_as_dict():
         "hint": "use @daily",
     }
     assert Problem("bad").as_dict()["path"] is None
+
+
+@pytest.fixture
+def spot_cluster_project(project):
+    make_project(project, {"cheap": VALID + "capacity: spot\n", "plain": VALID})
+    (project / "Pulumi.test.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  scheduled-jobs:cluster: shared\n"
+    )
+    return project
+
+
+def test_validate_env_checks_the_clusters_capacity_providers(aws, spot_cluster_project):
+    import boto3
+
+    boto3.client("ecs", region_name="us-east-1").create_cluster(clusterName="shared")
+    result = runner.invoke(app, ["validate", "--env", "test"])
+    assert result.exit_code == 1, result.output
+    assert "ok  cheap (test)" in result.stdout
+    assert "cheap has capacity: spot, but cluster shared" in result.stderr
+    assert "lacks the capacity provider(s) FARGATE, FARGATE_SPOT" in result.stderr
+    assert "aws ecs put-cluster-capacity-providers --cluster shared" in result.stderr
+
+    as_json = runner.invoke(app, ["validate", "--env", "test", "--json"])
+    assert as_json.exit_code == 1
+    item = json.loads(as_json.stdout.strip().splitlines()[-1])
+    assert item["file"] == "Pulumi.test.yaml" and "capacity: spot" in item["message"]
+
+
+def test_validate_env_passes_a_ready_cluster(aws, spot_cluster_project):
+    import boto3
+
+    boto3.client("ecs", region_name="us-east-1").create_cluster(
+        clusterName="shared", capacityProviders=["FARGATE", "FARGATE_SPOT"]
+    )
+    result = runner.invoke(app, ["validate", "--env", "test"])
+    assert result.exit_code == 0, result.output
+    assert "ok  cluster shared has FARGATE and FARGATE_SPOT" in result.stdout
+
+
+def test_validate_without_credentials_says_the_cluster_was_not_checked(
+    spot_cluster_project, monkeypatch, tmp_path
+):
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = runner.invoke(app, ["validate", "--env", "test"])
+    assert result.exit_code == 0, result.output
+    assert "cluster shared not checked for capacity: spot: no AWS credentials found" in (
+        result.stderr
+    )
+
+
+def test_validate_without_env_or_spot_asks_nothing_of_aws(spot_cluster_project):
+    # No `aws` fixture: a call would fail or hang, so passing means none was made.
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    assert runner.invoke(app, ["validate", "plain", "--env", "test"]).exit_code == 0
+
+
+def test_validate_env_checks_the_subnets_of_the_managed_file_system(aws, project):
+    import boto3
+
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    a1, a2 = (
+        ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a")["Subnet"][
+            "SubnetId"
+        ]
+        for cidr in ("10.8.1.0/24", "10.8.2.0/24")
+    )
+    managed = VALID + "storage:\n  volumes:\n    data:\n      path: /data\n      efs: true\n"
+    make_project(project, {"writer": managed})
+    (project / "Pulumi.test.yaml").write_text(
+        f"config:\n  aws:region: us-east-1\n  scheduled-jobs:privateSubnets: {a1},{a2}\n"
+    )
+    result = runner.invoke(app, ["validate", "--env", "test"])
+    assert result.exit_code == 1, result.output
+    assert f"{a1}, {a2} are all in us-east-1a: EFS allows one mount target per Availability" in (
+        result.stderr.replace("\n", " ")
+    )
+    assert runner.invoke(app, ["validate"]).exit_code == 0  # without --env: not checked

@@ -181,3 +181,23 @@ def test_text_names_every_resource_and_the_gap():
     assert "1. [todo] retain" in text and "5. [todo] verify" in text
     assert "the next run is due 2026-12-02 09:00 UTC" in text
     assert "going back:" in text
+
+
+def test_addons_are_deployed_by_the_new_stack_and_the_plan_says_what_that_means():
+    """Addons deploy now (components/convert/addons.py): the plan must not say their outputs no
+    longer reach the job, and must say the new stack's resources are new (data stays behind)."""
+    url = "https://b.s3/x.yml"
+    with_addons = replace(STACK, parameters={**STACK.parameters, "AddonsTemplateURL": url})
+    plan = plan_job(with_addons, EXPECTED)
+    (warning,) = [w for w in plan.warnings if "addons" in w]
+    assert "no longer reach" not in warning
+    assert "the deploy creates shop-test-report-AddonsStack from manifests/report/addons/" in (
+        warning
+    )
+    assert "reach the job as Copilot's did" in warning
+    assert "data is not moved" in warning and "fixed name" in warning
+    (kept,) = [a for a in plan.actions if a.logical_id == "AddonsStack"]
+    assert kept.action == "keep"
+    assert "no longer reach" not in kept.detail
+    assert "creates shop-test-report-AddonsStack anew from manifests/report/addons/" in kept.detail
+    assert plan_job(STACK, EXPECTED).warnings == []  # no addons: nothing said

@@ -75,11 +75,11 @@ def test_minimal_main_container():
             "secrets:\n  P: /demo/p\n  S:\n    secretsmanager: demo/s\n  C:\n    from_cfn: "
             "shared-db-secret\n",
             "secrets",
-            [
+            [  # sorted by name, as Copilot renders them
+                {"name": "C", "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:db-Ab12Cd"},
                 {"name": "P", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/demo/p"},
                 {"name": "S",
                  "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/s"},
-                {"name": "C", "valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:db-Ab12Cd"},
             ],
             id="secrets-become-arns",
         ),
@@ -144,7 +144,7 @@ def test_sidecar_fields():
         ),
         ContainerContext(**{**CTX.__dict__, "images": {**CTX.images, "init": "busybox"}}),
     )
-    main_container, proxy, _ = containers
+    main_container, _, proxy = containers  # sidecars sorted by name: init, proxy
     assert main_container["dependsOn"] == [{"containerName": "proxy", "condition": "HEALTHY"}]
     assert proxy["name"] == "proxy"
     assert proxy["image"] == "nginx:stable"
@@ -291,3 +291,73 @@ def test_register_task_definition_payload_is_valid_for_botocore():
     # The check is real: a misspelt key is caught.
     containers[0]["entrypoint"] = ["x"]
     assert ParamValidator().validate(payload, shape).has_errors()
+
+
+ORDERS = """\
+image:
+  location: x
+  depends_on: {zeta: start, alpha: start}
+  labels: {z.label: "1", a.label: "2"}
+variables: {ZED: "1", Alpha: "2", alpha: "3", _U: "4", A10: "5", A9: "6"}
+secrets: {ZS: /p/z, AS: /p/a}
+storage:
+  volumes:
+    zdata: {path: /data, efs: false}
+    cache: {path: /var/cache, efs: false}
+sidecars:
+  zeta:
+    image: x
+    variables: {Y: "1", B: "2"}
+    secrets: {Y: /p/y, B: /p/b}
+    mount_points: [{source_volume: zdata, path: /z}, {source_volume: cache, path: /c}]
+  alpha: {image: x, essential: false}
+"""
+
+
+@pytest.mark.parametrize(
+    ("pick", "expected"),
+    [
+        pytest.param(lambda cs: [c["name"] for c in cs], ["report", "alpha", "zeta"],
+                     id="containers-main-then-sidecars-sorted"),
+        pytest.param(lambda cs: [v["name"] for v in cs[0]["environment"]][4:],
+                     ["A10", "A9", "Alpha", "ZED", "_U", "alpha", "COPILOT_MOUNT_POINTS"],
+                     id="main-variables-byte-order"),
+        pytest.param(lambda cs: [v["name"] for v in cs[2]["environment"]][4:],
+                     ["B", "Y", "COPILOT_MOUNT_POINTS"], id="sidecar-variables-sorted"),
+        pytest.param(lambda cs: [s["name"] for s in cs[0]["secrets"]], ["AS", "ZS"],
+                     id="main-secrets-sorted"),
+        pytest.param(lambda cs: [s["name"] for s in cs[2]["secrets"]], ["B", "Y"],
+                     id="sidecar-secrets-sorted"),
+        pytest.param(lambda cs: [d["containerName"] for d in cs[0]["dependsOn"]],
+                     ["alpha", "zeta"], id="depends-on-sorted"),
+        pytest.param(lambda cs: list(cs[0]["dockerLabels"]), ["a.label", "z.label"],
+                     id="labels-sorted"),
+        pytest.param(lambda cs: [m["sourceVolume"] for m in cs[0]["mountPoints"]],
+                     ["cache", "zdata"], id="main-mount-points-sorted"),
+        pytest.param(lambda cs: [m["sourceVolume"] for m in cs[2]["mountPoints"]],
+                     ["zdata", "cache"], id="sidecar-mount-points-manifest-order"),
+    ],
+)  # fmt: skip
+def test_orders_are_copilots(pick, expected):
+    """Copilot's templates range over Go maps (keys sorted, byte order) and its transformers
+    sort sidecars and volumes by name: ours must list everything in the same order."""
+    ctx = ContainerContext(**{**CTX.__dict__, "images": {**CTX.images, "zeta": "x", "alpha": "x"}})
+    assert pick(container_definitions(job(ORDERS), ctx)) == expected
+
+
+def test_addon_and_topic_variables_sit_between_copilots_and_the_users():
+    ctx = ContainerContext(
+        **{**CTX.__dict__, "addon_variables": [("ZZ_TABLE", "t"), ("AA_URL", "u")],
+           "topic_arns": [{"name": "COPILOT_SNS_TOPIC_ARNS", "value": "{}"}]}
+    )  # fmt: skip
+    container = container_definitions(job("image:\n  location: x\nvariables: {B: b, A: a}\n"), ctx)[
+        0
+    ]
+    assert [v["name"] for v in container["environment"]] == [
+        *COPILOT_FIRST,
+        "ZZ_TABLE",  # addon outputs in the template's order (envvars-common.yml)
+        "AA_URL",
+        "COPILOT_SNS_TOPIC_ARNS",
+        "A",
+        "B",
+    ]

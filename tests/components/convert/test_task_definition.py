@@ -62,4 +62,5 @@ def test_every_scratch_volume_is_declared():
         "storage:\n  volumes:\n    scratch: {path: /scratch, efs: false}\n"
         "    cache: {path: /cache}\n"
     )
-    assert _inputs(volumes)["volumes"] == [{"name": "scratch"}, {"name": "cache"}]
+    # Sorted by name, as Copilot's convertVolumes renders them.
+    assert _inputs(volumes)["volumes"] == [{"name": "cache"}, {"name": "scratch"}]

@@ -248,3 +248,139 @@ def test_every_problem_at_once(tmp_path):
         {"a.yml": HEAD + TABLE + "Outputs:\n  A: {Value: !Ref X}\n  B: {Value: !Ref Y}\n"},
     )
     assert len(found) == 2
+
+
+LAMBDA = (
+    HEAD
+    + """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: lambdas/cleanup
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        pytest.param(LAMBDA, 'addons/a.yml:12: resource "Fn" (AWS::Lambda::Function): Code is '
+                     "the local path 'lambdas/cleanup'. Copilot uploads local files",
+                     id="lambda-code-folder"),
+        pytest.param(HEAD + "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                     "    Type: AWS::Serverless::Function\n    Properties:\n"
+                     "      CodeUri: ./src\n      Handler: a.b\n      Runtime: python3.12\n",
+                     'addons/a.yml:10: resource "Fn" (AWS::Serverless::Function): CodeUri is '
+                     "the local path './src'", id="serverless-code-uri"),
+        pytest.param(HEAD + "Resources:\n  Nested:\n    Type: AWS::CloudFormation::Stack\n"
+                     "    Properties:\n      TemplateURL: nested/child.yml\n",
+                     'addons/a.yml:9: resource "Nested" (AWS::CloudFormation::Stack): '
+                     "TemplateURL is the local path 'nested/child.yml'", id="nested-stack"),
+        pytest.param(HEAD + "Resources:\n  Job:\n    Type: AWS::Glue::Job\n    Properties:\n"
+                     "      Role: r\n      Command:\n        Name: glueetl\n"
+                     "        ScriptLocation: scripts/etl.py\n",
+                     'addons/a.yml:12: resource "Job" (AWS::Glue::Job): Command.ScriptLocation is '
+                     "the local path 'scripts/etl.py'", id="glue-nested-property"),
+        pytest.param(TABLE.replace("Resources:\n", "Resources:\n  Fn::Transform:\n"
+                                   "    Name: AWS::Include\n    Parameters:\n"
+                                   "      Location: snippets/more.yml\n", 1) + "",
+                     "AWS::Include names the local file 'snippets/more.yml'",
+                     id="include-transform"),
+    ],
+)  # fmt: skip
+def test_local_files_copilot_would_package_are_refused_with_file_and_line(
+    tmp_path, resource, expected
+):
+    text = resource if resource.startswith("Parameters") else HEAD + resource
+    found = problems(tmp_path, {"a.yml": text})
+    assert any(expected in p for p in found), found
+    assert len(found) == 1, found  # nothing else is wrong with these templates
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("{S3Bucket: my-bucket, S3Key: code.zip}", id="s3-object"),
+        pytest.param("{ZipFile: 'def handler(e, c): pass'}", id="inline"),
+    ],
+)
+def test_code_already_in_s3_or_inline_is_fine(tmp_path, code):
+    text = LAMBDA.replace("Code: lambdas/cleanup", f"Code: {code}")
+    addons = read_addons(folder(tmp_path, {"a.yml": text}), display="addons")
+    assert addons is not None
+
+
+def test_the_hint_says_what_to_write(tmp_path):
+    with pytest.raises(ManifestError) as caught:
+        read_addons(folder(tmp_path, {"a.yml": LAMBDA}), display="addons")
+    (problem,) = caught.value.problems
+    assert "{S3Bucket: ..., S3Key: ...}" in problem.hint and "ZipFile" in problem.hint
+
+
+CONDITIONAL = (
+    HEAD
+    + """\
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Condition: IsProd
+    Properties:
+      TableName: t
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: IsProd
+    Properties:
+      PolicyDocument: {Version: '2012-10-17', Statement: []}
+  Secret:
+    Type: AWS::SecretsManager::Secret
+Outputs:
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("outputs", "expected"),
+    [
+        pytest.param("  TableName:\n    Value: !Ref Table\n",
+                     'addons/a.yml:21: output "TableName" refers to "Table", which exists only '
+                     'when condition "IsProd" holds', id="output-without-its-resources-condition"),
+        pytest.param("  PolicyArn:\n    Condition: IsProd\n    Value: !Ref Policy\n",
+                     'addons/a.yml:21: output "PolicyArn" is a managed policy that exists only '
+                     "under a condition", id="conditional-policy-output"),
+        pytest.param("  PolicyArn:\n    Value: !Ref Policy\n",
+                     'output "PolicyArn" is a managed policy that exists only under a condition',
+                     id="policy-output-of-a-conditional-policy"),
+        pytest.param("  T:\n    Condition: IsStaging\n    Value: !Ref Secret\n",
+                     'addons/a.yml:21: output "T": condition "IsStaging" is not in Conditions',
+                     id="unknown-output-condition"),
+    ],
+)  # fmt: skip
+def test_conditions_the_job_cannot_follow_are_refused(tmp_path, outputs, expected):
+    found = problems(tmp_path, {"a.yml": CONDITIONAL + outputs})
+    assert any(expected in p for p in found), found
+
+
+def test_conditional_outputs_that_work(tmp_path):
+    outputs = (
+        "  TableName:\n    Condition: IsProd\n    Value: !Ref Table\n"
+        "  Maybe:\n    Value: !If [IsProd, !Ref Table, none]\n"
+    )
+    addons = read_addons(folder(tmp_path, {"a.yml": CONDITIONAL + outputs}), display="addons")
+    assert [o.env_name for o in addons.outputs if o.is_variable] == ["TABLE_NAME", "MAYBE"]
+    assert addons.warnings == ()
+
+
+def test_an_if_over_a_typed_resource_is_a_variable_with_a_warning(tmp_path):
+    outputs = "  Choice:\n    Value: !If [IsProd, !Ref Secret, !Ref AWS::NoValue]\n"
+    addons = read_addons(folder(tmp_path, {"a.yml": CONDITIONAL + outputs}), display="addons")
+    (output,) = addons.outputs
+    assert output.is_variable and not output.is_secret  # Copilot's classification
+    (warning,) = addons.warnings
+    assert str(warning).startswith('addons/a.yml:21: output "Choice" chooses with !If')
+    assert "variable CHOICE, not a secret" in str(warning)

@@ -269,6 +269,31 @@ def test_fully_specified_manifest_loads():
             "storage.readonly_fs: is not supported for Windows",
             id="windows-readonly-fs",
         ),
+        pytest.param(
+            "storage: {volumes: {v: {path: /v, efs: {id: fs-1}}}}\nplatform: windows/amd64\n"
+            "cpu: 1024\nmemory: 2048\n",
+            "storage.volumes.v.efs: EFS is not supported for Windows containers (Fargate mounts",
+            id="windows-efs-external",
+        ),
+        pytest.param(
+            "storage: {volumes: {v: {path: /v, efs: true}}}\nplatform: windows/amd64\n"
+            "cpu: 1024\nmemory: 2048\n",
+            "storage.volumes.v.efs: EFS is not supported for Windows containers",
+            id="windows-efs-managed",
+        ),
+        pytest.param(
+            "storage: {volumes: {v: {path: /v, efs: true}}}\n"
+            "network: {vpc: {security_groups: {groups: [sg-1], deny_default: true}}}\n",
+            "deny_default: takes the environment's security group off the task, and the managed "
+            "EFS volume v is reachable only from that group (NFS, TCP 2049)",
+            id="deny-default-cuts-off-managed-efs",
+        ),
+        pytest.param(
+            "storage: {volumes: {a: {path: /a, efs: true},\n"
+            "                    b: {path: /b, efs: {uid: 5, gid: 5}}}}\n",
+            "only one managed EFS volume is allowed, found a, b",
+            id="one-managed-efs-volume",
+        ),
     ],
 )
 def test_rule(extra: str, expected: str):
@@ -277,6 +302,25 @@ def test_rule(extra: str, expected: str):
     base = "".join(chunk for chunk in _top_level_chunks(BASE) if chunk.split(":")[0] not in keys)
     found = problems(extra, base=base)
     assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param("storage: {volumes: {v: {path: /v, efs: {id: fs-1}}}}\n"
+                     "network: {vpc: {security_groups: {groups: [sg-1], deny_default: true}}}\n",
+                     id="deny-default-with-own-efs"),  # its mount targets are the user's
+        pytest.param("storage: {volumes: {v: {path: /v, efs: true}}}\n"
+                     "network: {vpc: {security_groups: {groups: [sg-1]}}}\n",
+                     id="managed-efs-keeps-the-environment-group"),
+        pytest.param("storage: {volumes: {v: {path: /v, efs: false}}}\nplatform: windows/amd64\n"
+                     "cpu: 1024\nmemory: 2048\n", id="windows-scratch-volume"),
+    ],
+)  # fmt: skip
+def test_efs_combinations_that_work(extra: str):
+    keys = {line.split(":")[0] for line in extra.splitlines() if line and not line[0].isspace()}
+    base = "".join(chunk for chunk in _top_level_chunks(BASE) if chunk.split(":")[0] not in keys)
+    load(extra, base=base)  # no ManifestError
 
 
 def _top_level_chunks(text: str) -> list[str]:

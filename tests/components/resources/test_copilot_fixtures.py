@@ -143,6 +143,26 @@ def test_integration_job_carries_efs_publish_sidecars_secrets_and_groups():
     assert env["DB_NAME"] == "<export MYDB>"
     assert main["mountPoints"] == [{"sourceVolume": "managedEFSVolume",
                                     "containerPath": "/etc/mount1", "readOnly": False}]  # fmt: skip
+    # The orders of Copilot's rendered stack for this manifest (copilot-cli
+    # internal/pkg/deploy/cloudformation/stack/testdata/workloads/job-test.stack.yml): secrets
+    # sorted though the manifest lists SQL_PASS, GIT_USERNAME, DB; variables between the
+    # injected ones and COPILOT_MOUNT_POINTS.
+    copilot_first = [
+        "COPILOT_APPLICATION_NAME",
+        "COPILOT_SERVICE_DISCOVERY_ENDPOINT",
+        "COPILOT_ENVIRONMENT_NAME",
+        "COPILOT_SERVICE_NAME",
+        "COPILOT_SNS_TOPIC_ARNS",
+    ]
+    assert [s["name"] for s in main["secrets"]] == ["DB", "GIT_USERNAME", "SQL_PASS"]
+    assert [s["name"] for s in nginx["secrets"]] == ["DB", "GIT_USERNAME", "SQL_PASS"]
+    assert [v["name"] for v in main["environment"]] == [
+        *copilot_first,
+        "DB_NAME",
+        "COPILOT_MOUNT_POINTS",
+    ]
+    assert [v["name"] for v in nginx["environment"]] == [*copilot_first, "NGINX_PORT",
+                                                         "COPILOT_MOUNT_POINTS"]  # fmt: skip
     nginx_env = {v["name"]: v["value"] for v in nginx["environment"]}
     assert nginx_env["NGINX_PORT"] == "8080"
     assert nginx_env["COPILOT_MOUNT_POINTS"] == '{"managedEFSVolume":"/var/www"}'

@@ -287,8 +287,8 @@ def test_arm64(render_testdata):
 
 def test_sidecars(render_testdata):
     _, resources = job_resources(render_testdata, "sidecars.yml")
-    main, proxy, logger = containers_of(resources)
-    assert [c["name"] for c in (main, proxy, logger)] == ["with-sidecars", "proxy", "logger"]
+    main, logger, proxy = containers_of(resources)  # sidecars sorted by name, as Copilot's
+    assert [c["name"] for c in (main, logger, proxy)] == ["with-sidecars", "logger", "proxy"]
     assert proxy["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
     assert proxy["mountPoints"] == [
         {"sourceVolume": "shared", "containerPath": "/usr/share/nginx/html", "readOnly": True}
@@ -1190,3 +1190,17 @@ def test_concurrency_and_capacity_reach_the_state_machine(render_testdata, env, 
         assert providers[0]["inputs"]["clusterName"] == "demo-dev"
     else:
         assert providers == []
+
+
+def test_one_managed_file_system_per_environment_however_many_jobs_use_it(render_testdata):
+    """Copilot's environment has one managed file system; each job reaches it through its own
+    access point (rooted at /<job>)."""
+    resources = render_testdata(["efs-managed.yml", "copilot/job.yml"], env="dev",
+                                config=PRIVATE)  # fmt: skip
+    systems = [r for r in resources if r["type"] == "aws:efs/fileSystem:FileSystem"]
+    assert [s["name"] for s in systems] == ["dev-efs"]
+    mounts = [r["inputs"] for r in resources if r["type"] == "aws:efs/mountTarget:MountTarget"]
+    assert [m["subnetId"] for m in mounts] == PRIVATE["scheduled-jobs:privateSubnets"]
+    points = [r["inputs"] for r in resources if r["type"] == "aws:efs/accessPoint:AccessPoint"]
+    assert sorted(p["rootDirectory"]["path"] for p in points) == ["/efs-writer", "/job"]
+    assert len({p["fileSystemId"] for p in points}) == 1
