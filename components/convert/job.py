@@ -414,6 +414,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 enable_execute_command=exec_enabled(job),
                 concurrency=job.concurrency or "allow",
                 capacity=job.capacity or "on-demand",
+                run_overrides=job.run_overrides is not False,
             )
         )
 

@@ -1283,3 +1283,16 @@ def test_trust_policies_name_the_resource_that_assumes_the_role(render_testdata,
         assert any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
     for arn in unexpected:
         assert not any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
+
+
+@pytest.mark.parametrize(
+    "env, reads_command", [pytest.param("dev", False, id="off"), pytest.param("prod", True,
+                                                                              id="on-in-prod")]
+)  # fmt: skip
+def test_run_overrides_false_reaches_the_deployed_definition(render_testdata, env,
+                                                             reads_command):  # fmt: skip
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    text = one(resources, "aws:sfn/stateMachine:StateMachine")["definition"]
+    assert ("$.overrides.command" in text) is reads_command
+    assert ("$.overrides.environment" in text) is reads_command
+    assert "$.overrides.cpu" in text
