@@ -42,7 +42,7 @@ def test_env_init_creates_the_stack_and_writes_the_settings(project_dir, automat
     }
     assert data["encryptionsalt"].startswith("v1:")  # written by `stack init`, kept
     assert "Created environment dev" in out.stderr
-    assert "jobs deploy --env dev" in out.stderr
+    assert "`scheduled-jobs deploy --env dev`" in out.stderr
 
 
 def test_env_init_region_defaults(project_dir, automation, monkeypatch):
