@@ -133,7 +133,7 @@ def test_deploy_asks_in_a_terminal(dev, monkeypatch, answer, code, updated):
     ("args", "message"),
     [
         pytest.param(["nope"], "unknown job: nope", id="unknown-job"),
-        pytest.param(["--env", "Bad_Env"], "'Bad_Env' is not a valid environment name", id="env"),
+        pytest.param(["--env", "Bad_Env"], "environment name 'Bad_Env' is invalid", id="env"),
     ],
 )
 def test_deploy_rejects_bad_names(dev, args, message):
