@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 import typer.core
 
-from cli.output import UserError, error
+from cli.output import UserError, error, program
 
 # (command name, module, function) for plain commands; (group name, module, "app") for groups.
 # Order is the order `jobs --help` lists them.
@@ -147,9 +147,9 @@ def _version(value: bool) -> None:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            typer.echo(f"jobs {version('scheduled-jobs')}")
+            typer.echo(f"{program()} {version('scheduled-jobs')}")
         except PackageNotFoundError:  # running from a checkout that was not installed
-            typer.echo("jobs (not installed)")
+            typer.echo(f"{program()} (not installed)")
         raise typer.Exit()
 
 

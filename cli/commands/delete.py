@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from cli.options import BackendOption, env_option, job_argument, yes_option
-from cli.output import info
+from cli.output import info, program
 
 
 def delete(
@@ -61,8 +61,8 @@ def delete(
             command="delete",
             action=f"delete {name} from {env}",
             done=f"Deleted job {name} from {env}",
-            retry=f"Fix the cause, then run `jobs delete {name} --env {env}` again.",
-            resume=f"jobs delete {name} --env {env}",
+            retry=f"Fix the cause, then run `{program()} delete {name} --env {env}` again.",
+            resume=f"{program()} delete {name} --env {env}",
             target=targets,
         )
     else:
@@ -70,5 +70,5 @@ def delete(
     info(
         f"{name} stays listed in {key} in {project.stack_file(env).name}, so later deploys "
         f"leave it out. To deploy it again, remove it from that list and run "
-        f"`jobs deploy --env {env} {name}`."
+        f"`{program()} deploy --env {env} {name}`."
     )

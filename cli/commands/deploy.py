@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.options import BackendOption, TagOption, env_option, jobs_argument, yes_option
-from cli.output import UserError, info, result
+from cli.output import UserError, info, program, result
 
 
 def deploy(
@@ -37,7 +37,7 @@ def deploy(
     excluded = [job for job in jobs if job in all_excluded]
     if excluded:
         raise UserError(
-            f"{', '.join(excluded)} is excluded from {env} (deleted with `jobs delete`)",
+            f"{', '.join(excluded)} is excluded from {env} (deleted with `{program()} delete`)",
             hint=f"To deploy it again, remove it from {project.setting_key('excludedJobs')} in "
             f"{project.stack_file(env).name}, then run this command again.",
         )
@@ -67,7 +67,10 @@ def deploy(
         state = stacks.state_resources(stack, env)
         scope["target"] = targets.job_targets(env, project.name, jobs, planned, state)
     what = ", ".join(jobs) if jobs else "all jobs"
-    retry = f"Fix the cause, then run `jobs deploy --env {env}` again; finished changes are kept."
+    retry = (
+        f"Fix the cause, then run `{program()} deploy --env {env}` again; finished changes "
+        "are kept."
+    )
 
     info(f"Previewing {what} in {env} (image tag {session.image_tag}) ...")
     preview, plan = update.preview(stack, env, retry=retry, refresh=refresh or None, **scope)
@@ -89,7 +92,7 @@ def deploy(
         action=f"deploy to {env}",
         done=f"Deployed to {env}",
         retry=retry,
-        resume=f"jobs deploy --env {env} --refresh",
+        resume=f"{program()} deploy --env {env} --refresh",
         refresh=refresh or None,
         **scope,
     )
@@ -97,4 +100,7 @@ def deploy(
     for line in output_lines(plain(done.outputs), shown):
         result(line)
     first = shown[0] if shown else "NAME"
-    info(f"Next: `jobs run {first} --env {env}` to run it now, `jobs logs {first} --env {env}`.")
+    info(
+        f"Next: `{program()} run {first} --env {env}` to run it now, "
+        f"`{program()} logs {first} --env {env}`."
+    )

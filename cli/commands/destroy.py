@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.options import BackendOption, env_option, yes_option
-from cli.output import info
+from cli.output import info, program
 
 
 def destroy(
@@ -53,8 +53,8 @@ def destroy(
         command="destroy",
         action=f"destroy {env}",
         done=f"Destroyed {env}",
-        retry=f"Fix the cause, then run `jobs destroy --env {env}` again.",
-        resume=f"jobs destroy --env {env}",
+        retry=f"Fix the cause, then run `{program()} destroy --env {env}` again.",
+        resume=f"{program()} destroy --env {env}",
         remove=remove_stack or None,
     )
     if remove_stack:
@@ -62,5 +62,5 @@ def destroy(
     else:
         info(
             f"The stack and {project.stack_file(env).name} are kept; deploy again with "
-            f"`jobs deploy --env {env}`, or remove them with --remove-stack."
+            f"`{program()} deploy --env {env}`, or remove them with --remove-stack."
         )

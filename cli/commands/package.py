@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.options import BackendOption, TagOption, env_option, jobs_argument, json_option
-from cli.output import info, result
+from cli.output import info, program, result
 
 _EXIT_NO_CHANGES = 0
 _EXIT_CHANGES = 2  # errors exit with 1, as every failing command does
@@ -56,7 +56,7 @@ def package(
     preview, plan = update.preview(
         session.stack,
         env,
-        retry="Fix the cause and run jobs package again.",
+        retry=f"Fix the cause and run `{program()} package` again.",
         target=scope,
         diff=True,
     )

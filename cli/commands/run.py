@@ -24,8 +24,9 @@ def run(
         typer.Option(
             metavar="CMD",
             help="Run this command instead of the job's, split like a shell would "
-            "(use 'sh -c \"...\"' for shell features). Kept in the execution history: "
-            "no secrets.",
+            "(use 'sh -c \"...\"' for shell features). It travels in the execution input, "
+            "kept in the execution history and the job's log group: no secrets (use the "
+            "manifest's secrets). Refused for a job with run_overrides: false.",
             show_default=False,
         ),
     ] = None,
@@ -35,7 +36,9 @@ def run(
             "--env-var",
             metavar="NAME=VALUE",
             help="Set an environment variable for this run: NAME=VALUE; repeat for more. "
-            "Kept in the execution history: no secrets (use the manifest's secrets).",
+            "It travels in the execution input, kept in the execution history and the job's "
+            "log group: no secrets (use the manifest's secrets). Refused for a job with "
+            "run_overrides: false.",
             show_default=False,
         ),
     ] = None,
@@ -79,12 +82,14 @@ def run(
     the state machine's logging level ALL and execution data included, in the job's log group.
     Never pass secrets this way: put them in the manifest's `secrets` (SSM or Secrets
     Manager). Whoever may call states:StartExecution on a job's state machine can run any
-    command with the job's task role.
+    command with the job's task role, unless its manifest sets `run_overrides: false` (then the
+    state machine ignores --command and --env-var, and this command refuses them).
     """
     import json
 
     from cli.ops import console as consolelinks
     from cli.ops.executions import (
+        accepts_command,
         accepts_overrides,
         accepts_size,
         execution_input,
@@ -124,10 +129,18 @@ def run(
                     hint=f"Deploy it with `{program()} deploy --env {env}`, or run it without "
                     "overrides.",
                 )
+            if (words or environment) and not accepts_command(definition):
+                raise UserError(
+                    f'job "{name}" does not take --command or --env-var: its manifest sets '
+                    "run_overrides: false, so a run may not change what the job runs",
+                    hint="Run it without them (--cpu/--memory still apply), or set "
+                    "run_overrides: true in its manifest and deploy it again.",
+                )
             if size is not None and not accepts_size(definition):
                 raise UserError(
                     f'job "{name}" cannot take --cpu/--memory: its state machine predates them',
-                    hint=f"Deploy it with `jobs deploy --env {env}`, or run it without them.",
+                    hint=f"Deploy it with `{program()} deploy --env {env}`, or run it without "
+                    "them.",
                 )
         execution_name = new_execution_name()
         started = sfn.start_execution(

@@ -63,7 +63,7 @@ def validate(
             if as_json:
                 result(json.dumps(_relative(problem.as_dict(), project.root)))
             else:
-                error(str(problem), problem.hint)
+                error(str(problem), _extra_hint(problem))
     for name in jobs:
         try:
             job = load_manifest(project.manifest_path(name), env, app=app, root=project.root)
@@ -74,7 +74,7 @@ def validate(
                 if as_json:
                     result(json.dumps(_relative(problem.as_dict(), project.root)))
                 else:
-                    error(str(problem), problem.hint)
+                    error(str(problem), _extra_hint(problem))
         else:
             if not as_json:
                 result(f"ok  {name}" + (f" ({env})" if env else ""))
@@ -154,3 +154,10 @@ def _relative(item: dict, root) -> dict:
         if path.is_absolute() and path.is_relative_to(root):
             item["file"] = path.relative_to(root).as_posix()
     return item
+
+
+def _extra_hint(problem) -> str | None:
+    """The hint, unless the message already ends with it (a loader's "did you mean ...?" is
+    both: in the message for people, in `hint` for `--json` readers)."""
+    hint = problem.hint
+    return None if hint and hint.lower() in problem.message.lower() else hint

@@ -101,6 +101,12 @@ def accepts_overrides(definition: str) -> bool:
     return f"$.{OVERRIDES_KEY}." in definition
 
 
+def accepts_command(definition: str) -> bool:
+    """Whether a definition reads command and environment overrides: not one deployed from a
+    manifest with `run_overrides: false` (which still reads the size), nor Copilot's."""
+    return f"$.{OVERRIDES_KEY}.command" in definition
+
+
 def accepts_size(definition: str) -> bool:
     """Whether a state machine definition reads task size overrides (older ones do not)."""
     return f"$.{OVERRIDES_KEY}.cpu" in definition

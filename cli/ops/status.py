@@ -18,7 +18,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Enough of the newest history events to reach the last task attempt and the execution's end.
 HISTORY_TAIL = 40
-DISABLED = "disabled: runs only with `jobs run`"
+
+
+def _disabled() -> str:
+    from cli.output import program
+
+    return f"disabled: runs only with `{program()} run`"
 
 
 def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None
         except ValueError:  # an expression we cannot read still shows, without next runs
             runs = []
     # A disabled rule's expression is not in effect (`schedule: none` keeps a placeholder).
-    description = describe_schedule(rule.expression, zone) if rule.enabled else DISABLED
+    description = describe_schedule(rule.expression, zone) if rule.enabled else _disabled()
     window = getattr(rule, "window_minutes", None)
     if window and rule.enabled:
         description += f", starting within {window} minutes"

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.session import Aws
 
-STOP_REASON = "Stopped by `jobs {command}`: the job is being removed from environment {env}."
+# Kept by ECS and read by others in the console: the installed name, not how one user typed it.
+STOP_REASON = (
+    "Stopped by `scheduled-jobs {command}`: the job is being removed from environment {env}."
+)
 CLUSTER_OUTPUT_KEYS = ("cluster", "clusterName", "clusterArn", "cluster_name", "cluster_arn")
 
 

@@ -6,7 +6,6 @@ failure is one UserError. Jobs are selected with cli.project.Project.select_jobs
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,16 +17,15 @@ from components.contract import IMAGE_TAG_VARIABLE
 if TYPE_CHECKING:  # pragma: no cover
     from cli.ops.session import Aws
 
-ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
-
 
 def check_env_name(env: str) -> None:
-    if not ENV_NAME.match(env):
-        raise UserError(
-            f"{env!r} is not a valid environment name",
-            hint="Use lowercase letters, digits and hyphens, starting with a letter "
-            "(at most 30 characters), e.g. dev or prod-eu.",
-        )
+    """The rule, and the message, that `render` and `validate` apply to the stack's settings
+    (components/convert/naming.py), so no name passes one command and fails another."""
+    from components.convert.naming import name_problem
+
+    problem = name_problem("environment", env)
+    if problem:
+        raise UserError(problem, hint="For example dev or prod-eu.")
 
 
 def interactive() -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError
+from cli.output import UserError, program
 
 if TYPE_CHECKING:  # pragma: no cover
     from cli.project import Project
@@ -213,8 +213,8 @@ def pulumi_errors(
     except auto.StackNotFoundError:
         raise UserError(
             f"unknown environment {env!r}: no stack named {env!r} in this backend",
-            hint=f"Create it with `jobs env init {env}`, or check the backend (--backend, "
-            "PULUMI_BACKEND_URL, `pulumi whoami`). `jobs env ls` lists the environments.",
+            hint=f"Create it with `{program()} env init {env}`, or check the backend (--backend, "
+            f"PULUMI_BACKEND_URL, `pulumi whoami`). `{program()} env ls` lists the environments.",
         ) from None
     except auto.CommandError as exc:
         stdout, stderr = command_output(exc)

@@ -33,6 +33,8 @@ CHILD_ROLES = (
     "security-group",
     "artifacts",
     "artifacts-public-access",
+    "artifacts-versioning",
+    "artifacts-policy",
     "efs",
     "efs-security-group",
     "efs-subnet",
@@ -194,6 +196,23 @@ def environment_plan(
                 "restrictPublicBuckets": True,
             },
         )
+        # Env files often hold secrets: versions let a replaced or deleted one be recovered,
+        # and the policy refuses every request that does not use TLS.
+        add(
+            "artifacts-versioning",
+            "aws:s3/bucketVersioning:BucketVersioning",
+            {"bucket": Out(bucket, "id"), "versioningConfiguration": {"status": "Enabled"}},
+        )
+        add(
+            "artifacts-policy",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            {
+                "bucket": Out(bucket, "id"),
+                "policy": derive(
+                    lambda arn: json.dumps(tls_only_policy(arn), indent=2), arn=Out(bucket, "arn")
+                ),
+            },
+        )
         artifacts_bucket = Out(bucket, "bucket")
 
     file_system = None
@@ -267,6 +286,26 @@ def environment_plan(
         security_groups=security_groups,
         artifacts_bucket=artifacts_bucket,
     )
+
+
+def tls_only_policy(bucket_arn: str) -> dict:
+    """Deny any request to the bucket or its objects made without TLS (AWS's own example for
+    `aws:SecureTransport`: https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    security-best-practices.html, "Enforce encryption of data in transit"). A Deny, so `*` for
+    the principal and every S3 action is what it needs."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyWithoutTLS",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
 
 
 GET_CALLER = "aws:index/getCallerIdentity:getCallerIdentity"

@@ -176,19 +176,34 @@ class _Builder:
         return name
 
     def role(
-        self, role: str, *, job_name: str, description: str, service: str, policy: Any, tags
+        self,
+        role: str,
+        *,
+        job_name: str,
+        description: str,
+        service: str,
+        policy: Any,
+        tags,
+        source_arns: Any = (),
     ) -> str:
-        """A role that `service` assumes on behalf of this account, and its inline policy."""
+        """A role that `service` assumes on behalf of this account (and, given `source_arns`,
+        only for those resources: policies.assume_role_policy), and its inline policy."""
         ctx = self.ctx
         account = ctx.account
         explicit = naming.role_name(ctx.app, ctx.env, job_name, f"{ctx.name}-{role}", role)
+        trust = derive(
+            lambda arns: _json(
+                policies.assume_role_policy(service, account=account, source_arns=arns)
+            ),
+            arns=source_arns,
+        )
         name = self.add(
             role,
             "aws:iam/role:Role",
             {
                 "name": explicit,
                 "description": description,
-                "assumeRolePolicy": _json(policies.assume_role_policy(service, account=account)),
+                "assumeRolePolicy": trust,
                 "tags": tags,
             },
         )
@@ -241,6 +256,8 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         description=f"The containers of {who} run as this role",
         service="ecs-tasks.amazonaws.com",
         tags=tags,
+        source_arns=policies.ecs_task_source_arns(partition=partition, region=region,
+                                                  account=account),
         policy=derive(task_policy, ids=[g.file_system_id for g in grants],
                       points=[g.access_point for g in grants]),
     )  # fmt: skip
@@ -366,6 +383,9 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
         description=f"Runs the task of {who}",
         service="states.amazonaws.com",
         tags=tags,
+        source_arns=policies.state_machine_source_arns(
+            naming.state_machine_name(app, env, job.name), partition=partition, region=region,
+            account=account),
         policy=derive(state_machine_policy, cluster_arn=cluster_arn,
                       execution_role_arn=Out(execution_role, "arn"),
                       task_role_arn=Out(task_role, "arn")),
@@ -394,6 +414,7 @@ def job_plan(job: Job, ctx: JobContext) -> JobPlan:
                 enable_execute_command=exec_enabled(job),
                 concurrency=job.concurrency or "allow",
                 capacity=job.capacity or "on-demand",
+                run_overrides=job.run_overrides is not False,
             )
         )
 
@@ -442,6 +463,7 @@ def _trigger(b: _Builder, job: Job, who: str, state_machine: str, tags: dict) ->
     ctx = b.ctx
     if job.uses_scheduler:
         return _schedule(b, job, who, state_machine)
+    partition = arns.partition_of(ctx.region)
     expression = job.schedule_expression
     rule = b.add(
         "rule",
@@ -461,6 +483,9 @@ def _trigger(b: _Builder, job: Job, who: str, state_machine: str, tags: dict) ->
         description=f"Lets the schedule of {who} start it",
         service="events.amazonaws.com",
         tags=tags,
+        source_arns=policies.rule_source_arns(
+            naming.rule_name(ctx.app, ctx.env, job.name), partition=partition, region=ctx.region,
+            account=ctx.account),
         policy=derive(lambda arn: _json(policies.rule_role_policy(arn)),
                       arn=Out(state_machine, "arn")),
     )  # fmt: skip
@@ -476,6 +501,7 @@ def _trigger(b: _Builder, job: Job, who: str, state_machine: str, tags: dict) ->
 
 def _schedule(b: _Builder, job: Job, who: str, state_machine: str) -> dict:
     ctx = b.ctx
+    partition = arns.partition_of(ctx.region)
     past = past_one_time_run(job)
     if past:
         raise ManifestError(
@@ -488,6 +514,10 @@ def _schedule(b: _Builder, job: Job, who: str, state_machine: str) -> dict:
         description=f"Lets the schedule of {who} start it",
         service="scheduler.amazonaws.com",
         tags=resource_tags(ctx.app, ctx.env, job.name, ctx.tags),
+        source_arns=derive(
+            lambda group: policies.schedule_group_source_arns(
+                group, partition=partition, region=ctx.region, account=ctx.account),
+            group=ctx.schedule_group or scheduler.DEFAULT_GROUP),
         policy=derive(lambda arn: _json(policies.rule_role_policy(arn)),
                       arn=Out(state_machine, "arn")),
     )  # fmt: skip

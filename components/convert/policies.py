@@ -16,8 +16,18 @@ VERSION = "2012-10-17"
 ECS_SYNC_RULE = "StepFunctionsGetEventsForECSTaskRule"
 
 
-def assume_role_policy(service: str, *, account: str) -> dict:
-    """Trust for one AWS service, only on behalf of this account (no confused deputy)."""
+def assume_role_policy(service: str, *, account: str, source_arns: Sequence[str] = ()) -> dict:
+    """Trust for one AWS service, only on behalf of this account and, given `source_arns`,
+    only for those resources (no confused deputy).
+
+    AWS recommends both keys in a service role's trust policy; each service documents what it
+    passes as `aws:SourceArn` (see `source_arn_patterns`). ArnLike, because some of them are
+    patterns (`arn:aws:ecs:<region>:<account>:*`); it also matches an exact ARN.
+    """
+    condition: dict = {"StringEquals": {"aws:SourceAccount": account}}
+    if source_arns:
+        arns = sorted(set(source_arns))
+        condition["ArnLike"] = {"aws:SourceArn": arns[0] if len(arns) == 1 else arns}
     return {
         "Version": VERSION,
         "Statement": [
@@ -25,10 +35,51 @@ def assume_role_policy(service: str, *, account: str) -> dict:
                 "Effect": "Allow",
                 "Principal": {"Service": service},
                 "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                "Condition": condition,
             }
         ],
     }
+
+
+def ecs_task_source_arns(*, partition: str, region: str, account: str) -> list[str]:
+    """`aws:SourceArn` of the task role: any ECS resource of this account and region.
+
+    The narrowest AWS documents for ecs-tasks.amazonaws.com ("Amazon ECS task IAM role",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html: ArnLike
+    `arn:aws:ecs:<region>:<account>:*` with aws:SourceAccount); a cluster or task pattern is
+    not supported there (awsdocs/amazon-ecs-developer-guide#208). AWS gives no such condition
+    for the task execution role, which keeps aws:SourceAccount only.
+    """
+    return [f"arn:{partition}:ecs:{region}:{account}:*"]
+
+
+def state_machine_source_arns(name: str, *, partition: str, region: str, account: str) -> list[str]:
+    """`aws:SourceArn` of a state machine's role: that state machine (Step Functions, "Prevent
+    cross-service confused deputy issue", https://docs.aws.amazon.com/step-functions/latest/dg/
+    procedure-create-iam-role.html), and its executions, in case the service presents an
+    execution's ARN while one runs. Built from the deterministic name, not the resource's ARN
+    output: the state machine needs the role first (role -> state machine -> role is a cycle).
+    """
+    states = f"arn:{partition}:states:{region}:{account}"
+    return [f"{states}:stateMachine:{name}", f"{states}:execution:{name}:*"]
+
+
+def rule_source_arns(rule: str, *, partition: str, region: str, account: str) -> list[str]:
+    """`aws:SourceArn` of an EventBridge rule target's role: the rule's ARN ("For EventBridge
+    event bus rule targets, the value of aws:SourceArn must be the rule ARN",
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/
+    cross-service-confused-deputy-prevention.html). Rules on the default bus."""
+    return [f"arn:{partition}:events:{region}:{account}:rule/{rule}"]
+
+
+def schedule_group_source_arns(
+    group: str, *, partition: str, region: str, account: str
+) -> list[str]:
+    """`aws:SourceArn` of an EventBridge Scheduler execution role: the schedule's group, never
+    the schedule ("The ARN you specify must be a schedule group",
+    https://docs.aws.amazon.com/scheduler/latest/UserGuide/
+    cross-service-confused-deputy-prevention.html)."""
+    return [f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"]
 
 
 @dataclass(frozen=True)
@@ -118,40 +169,63 @@ def _decrypt_statements(g: ExecutionGrants) -> list[dict]:
     """kms:Decrypt for parameters and secrets encrypted with a customer managed key.
 
     The manifest names the parameters and secrets, not their keys, so the resource is every key
-    of the account; the conditions narrow it to decrypting exactly those parameters and secrets,
-    through their own service (AWS managed keys need no IAM grant at all).
+    of the account and region that holds them; the conditions narrow it to decrypting exactly
+    those parameters and secrets, through their own service in their own region (AWS managed
+    keys need no IAM grant at all). A KMS key is regional and a parameter or secret is
+    encrypted with a key of its own region (and account: a shared one with its owner's), so a
+    reference to `eu-west-1` from a stack in `us-east-1` needs the `eu-west-1` keys, through
+    `ssm.eu-west-1.amazonaws.com`: one statement per region and account.
     """
-    keys = f"arn:{g.partition}:kms:{g.region}:{g.account}:key/*"
     out = []
-    if g.ssm_parameter_arns:
+    for (region, account), arns in _by_home(g, g.ssm_parameter_arns).items():
         out.append(
             {
-                "Sid": "DecryptParameters",
+                "Sid": _home_sid("DecryptParameters", g, region, account),
                 "Effect": "Allow",
                 "Action": "kms:Decrypt",
-                "Resource": keys,
+                "Resource": f"arn:{g.partition}:kms:{region}:{account}:key/*",
                 "Condition": {
                     "StringEquals": {
-                        "kms:ViaService": f"ssm.{g.region}.amazonaws.com",
-                        "kms:EncryptionContext:PARAMETER_ARN": sorted(set(g.ssm_parameter_arns)),
+                        "kms:ViaService": f"ssm.{region}.amazonaws.com",
+                        "kms:EncryptionContext:PARAMETER_ARN": arns,
                     }
                 },
             }
         )
-    if g.secret_arns:
+    for (region, account), arns in _by_home(g, g.secret_arns).items():
         out.append(
             {
-                "Sid": "DecryptSecrets",
+                "Sid": _home_sid("DecryptSecrets", g, region, account),
                 "Effect": "Allow",
                 "Action": "kms:Decrypt",
-                "Resource": keys,
+                "Resource": f"arn:{g.partition}:kms:{region}:{account}:key/*",
                 "Condition": {
-                    "StringEquals": {"kms:ViaService": f"secretsmanager.{g.region}.amazonaws.com"},
-                    "StringLike": {"kms:EncryptionContext:SecretARN": sorted(set(g.secret_arns))},
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"},
+                    "StringLike": {"kms:EncryptionContext:SecretARN": arns},
                 },
             }
         )
     return out
+
+
+def _by_home(g: ExecutionGrants, arns: Sequence[str]) -> dict[tuple[str, str], list[str]]:
+    """ARNs grouped by the (region, account) they name, the stack's first; a value that is
+    not an ARN with both (never expected: references are ARNs by now) counts as the stack's."""
+    groups: dict[tuple[str, str], list[str]] = {(g.region, g.account): []}
+    for arn in sorted(set(arns)):
+        parts = arn.split(":")
+        home = (parts[3], parts[4]) if len(parts) > 5 and parts[3] and parts[4] else None
+        groups.setdefault(home or (g.region, g.account), []).append(arn)
+    return {home: found for home, found in groups.items() if found}
+
+
+def _home_sid(prefix: str, g: ExecutionGrants, region: str, account: str) -> str:
+    """`DecryptParameters` for the stack's own region and account; `DecryptParametersEuWest1`
+    (and the account, when another) for the others. Sids are alphanumeric."""
+    if (region, account) == (g.region, g.account):
+        return prefix
+    suffix = "".join(part.capitalize() for part in region.split("-"))
+    return prefix + suffix + ("" if account == g.account else account)
 
 
 def task_role_policy(statements: Sequence[dict] = ()) -> dict:

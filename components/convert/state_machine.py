@@ -14,6 +14,10 @@ task on Fargate, Retry and TimeoutSeconds from the manifest) and adds:
   `{"skipped": "previous run still running"}` when another one runs; `replace` stops the others
   (Step Functions stops a `.sync` task with its execution) and then runs. `"force": true` in the
   input (`jobs run --force`) skips the check.
+- `run_overrides: false` (an addition): the definition reads no command or environment from
+  the input, so whoever may start an execution can no longer run another command, or the
+  same one differently configured, as the job's task role; only the task size override stays
+  (it changes what a run costs, not what it does).
 - `capacity: spot` (an addition): the task runs on FARGATE_SPOT; when Spot has no capacity (the
   RunTask call fails with `ECS.AmazonECSException`: "Capacity is unavailable at this time",
   https://repost.aws/knowledge-center/ecs-fargate-runtask-capacity) or the task is reclaimed
@@ -59,6 +63,8 @@ RETRY_BACKOFF_RATE = 1.5
 
 # Override kinds in the order their names read; `size` is task-level cpu + memory.
 OVERRIDE_KINDS = ("command", "environment", "size")
+# What `run_overrides: false` keeps: the size changes what a run costs, not what it runs.
+SAFE_KINDS = ("size",)
 CONCURRENCY = ("allow", "forbid", "replace")
 CAPACITY = ("on-demand", "spot")
 
@@ -80,6 +86,7 @@ class RunTaskSpec:
     enable_execute_command: bool = False  # `exec: true` (components/convert/exec.py)
     concurrency: str = "allow"
     capacity: str = "on-demand"
+    run_overrides: bool = True  # False: `run_overrides: false`, no command/environment
 
 
 def _state_name(prefix: str, kinds: tuple[str, ...]) -> str:
@@ -88,12 +95,17 @@ def _state_name(prefix: str, kinds: tuple[str, ...]) -> str:
     return f"{prefix} With " + " And ".join(kind.capitalize() for kind in kinds)
 
 
-def override_sets() -> list[tuple[str, ...]]:
+def override_kinds(run_overrides: bool = True) -> tuple[str, ...]:
+    """The overrides a definition reads: all of them, or with `run_overrides: false` only the
+    task size (what a run costs, not what it runs)."""
+    return OVERRIDE_KINDS if run_overrides else tuple(k for k in OVERRIDE_KINDS if k in SAFE_KINDS)
+
+
+def override_sets(run_overrides: bool = True) -> list[tuple[str, ...]]:
     """Every combination of overrides, the most specific first (the Choice order)."""
+    kinds = override_kinds(run_overrides)
     sets = [
-        combo
-        for size in range(len(OVERRIDE_KINDS), -1, -1)
-        for combo in itertools.combinations(OVERRIDE_KINDS, size)
+        combo for size in range(len(kinds), -1, -1) for combo in itertools.combinations(kinds, size)
     ]
     return sets
 
@@ -122,7 +134,7 @@ def definition(spec: RunTaskSpec) -> dict:
         states.update(_concurrency_states(spec))
     choices = []
     task_states: dict[str, dict] = {}
-    for kinds in override_sets():
+    for kinds in override_sets(spec.run_overrides):
         name = _state_name(RUN_STATE, kinds)
         task_states[name] = _task_state(spec, kinds)
         first = name

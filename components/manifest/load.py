@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -171,7 +172,23 @@ def load_manifest_text(
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line or 0, p.path))
+    """By line, each with its hint (every raise of the loader passes through here)."""
+    return sorted((_with_hint(p) for p in problems), key=lambda p: (p.line or 0, p.path))
+
+
+# The suggestion that ends a message ("...; did you mean 'timezone'?", "...; allowed here: a,
+# b"), which `validate --json` also gives as the problem's `hint` for editors and CI.
+_SUGGESTION = re.compile(r"; ((?:did you mean|allowed here:) .+)$", re.DOTALL)
+
+
+def _with_hint(problem: Problem) -> Problem:
+    if problem.hint is not None:
+        return problem
+    match = _SUGGESTION.search(problem.message)
+    if not match:
+        return problem
+    text = match.group(1)
+    return replace(problem, hint=text[0].upper() + text[1:])
 
 
 def _path_at_line(source: Source, line: int | None) -> str:

@@ -975,6 +975,13 @@ class JobConfig(Model):
         "on-demand Fargate in the same execution when Spot has no capacity or reclaims the "
         "task. Linux x86_64 only.",
     )
+    run_overrides: bool | None = Field(
+        None,
+        description="Addition: false stops manual runs from replacing the command or setting "
+        "environment variables (`scheduled-jobs run --command/--env-var`): the state machine "
+        "ignores them, so starting an execution runs only what the manifest says. --cpu/--memory "
+        "still apply. Default true.",
+    )
 
     # ----- converted values the deploy side uses
 

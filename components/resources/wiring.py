@@ -46,6 +46,8 @@ _CLASSES = {
         "BucketPublicAccessBlock",
     ),
     "aws:s3/bucketObjectv2:BucketObjectv2": ("pulumi_aws.s3", "BucketObjectv2"),
+    "aws:s3/bucketPolicy:BucketPolicy": ("pulumi_aws.s3", "BucketPolicy"),
+    "aws:s3/bucketVersioning:BucketVersioning": ("pulumi_aws.s3", "BucketVersioning"),
     "aws:sfn/stateMachine:StateMachine": ("pulumi_aws.sfn", "StateMachine"),
     "aws:kms/key:Key": ("pulumi_aws.kms", "Key"),
     "aws:sns/topic:Topic": ("pulumi_aws.sns", "Topic"),

@@ -33,12 +33,13 @@ def render_manifest(
     timeout_line = f"timeout: {_q(timeout)}\n" if timeout is not None else "# timeout: 1h\n"
     return f"""\
 # The manifest for the "{name}" job, in AWS Copilot's "Scheduled Job" format.
-# Check it with `jobs validate {name}`; see what it deploys with `jobs render --env dev {name}`.
+# Check it with `scheduled-jobs validate {name}`; see what it deploys with
+# `scheduled-jobs render --env dev {name}`.
 name: {name}
 type: Scheduled Job
 
 # When to run, in UTC: a 5-field cron ("0 9 * * 1-5"), @hourly/@daily/@weekly/@monthly/@yearly,
-# "@every 6h", AWS's rate(...)/cron(...), or "none" to run only on demand (`jobs run`).
+# "@every 6h", AWS's rate(...)/cron(...), or "none" to run only on demand (`scheduled-jobs run`).
 on:
   schedule: {_q(schedule)}
 

@@ -19,7 +19,7 @@ def test_help_lists_every_command_with_one_line():
 
 def test_version():
     result = runner.invoke(app, ["--version"])
-    assert result.exit_code == 0 and result.stdout.startswith("jobs ")
+    assert result.exit_code == 0 and result.stdout.startswith("scheduled-jobs ")
 
 
 def test_non_deploying_commands_never_import_pulumi():

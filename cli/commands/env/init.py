@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.options import BackendOption
-from cli.output import UserError, info, result
+from cli.output import UserError, info, program, result
 
 
 def init(
@@ -95,4 +95,7 @@ def init(
     info(f"{verb} environment {name}: stack {name}, settings in {path.name}.")
     for key, value in values.items():
         result(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
-    info(f"Next: `jobs package --env {name}` to preview, `jobs deploy --env {name}` to deploy.")
+    info(
+        f"Next: `{program()} package --env {name}` to preview, "
+        f"`{program()} deploy --env {name}` to deploy."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from cli.options import BackendOption, json_option
-from cli.output import info, result
+from cli.output import info, program, result
 
 
 def ls(
@@ -35,7 +35,7 @@ def ls(
         result(json.dumps({"environments": rows}, indent=2))
         return
     if not rows:
-        info("No environments yet. Create one with `jobs env init dev`.")
+        info(f"No environments yet. Create one with `{program()} env init dev`.")
         return
     table = [("NAME", "REGION", "LAST UPDATE", "RESOURCES")]
     for row in rows:

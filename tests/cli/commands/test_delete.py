@@ -88,7 +88,7 @@ def test_delete_keeps_the_job_out_of_later_deploys(dev, project_dir):
     # what was there is kept
     assert saved["encryptionsalt"] == "v1:abc"
     assert saved["config"]["scheduled-jobs:tags"] == {"team": "data"}
-    assert "remove it from that list and run `jobs deploy --env dev report`" in out.stderr
+    assert "remove it from that list and run `scheduled-jobs deploy --env dev report`" in out.stderr
     again = jobs("delete", "report", "--env", "dev", "--yes")
     assert again.exit_code == 0, again.output
     saved = yaml.safe_load((project_dir / "Pulumi.dev.yaml").read_text())
@@ -127,4 +127,4 @@ def test_delete_failure_says_how_to_retry(dev):
     assert out.exit_code == 1
     assert "delete report from dev failed:" in out.stderr
     assert "error: deleting IAM Role: conflict" in out.stderr
-    assert "run `jobs delete report --env dev` again" in out.stderr
+    assert "run `scheduled-jobs delete report --env dev` again" in out.stderr

@@ -66,7 +66,7 @@ def test_deploy_all_jobs(dev, project_dir):
         in (out.stdout)
     )
     assert "cleanup:" in out.stdout
-    assert "jobs run cleanup --env dev" in out.stderr
+    assert "`scheduled-jobs run cleanup --env dev`" in out.stderr
 
 
 def test_deploy_named_job_targets_it_and_the_environment_only(dev):
@@ -133,7 +133,7 @@ def test_deploy_asks_in_a_terminal(dev, monkeypatch, answer, code, updated):
     ("args", "message"),
     [
         pytest.param(["nope"], "unknown job: nope", id="unknown-job"),
-        pytest.param(["--env", "Bad_Env"], "'Bad_Env' is not a valid environment name", id="env"),
+        pytest.param(["--env", "Bad_Env"], "environment name 'Bad_Env' is invalid", id="env"),
     ],
 )
 def test_deploy_rejects_bad_names(dev, args, message):
@@ -150,7 +150,7 @@ def test_deploy_unknown_environment(project_dir, automation, aws):
     out = jobs("deploy", "--env", "qa", "--yes")
     assert out.exit_code == 1
     assert "unknown environment 'qa'" in out.stderr
-    assert "jobs env init qa" in out.stderr
+    assert "`scheduled-jobs env init qa`" in out.stderr
     # Without Pulumi.qa.yaml the stack is only selected, never created by a deploy.
     assert automation.opened[-1]["call"] == "select_stack"
     assert "qa" not in automation.stacks
@@ -249,7 +249,7 @@ def test_deploy_failure_shows_the_engine_errors(dev):
         "Definition (demo-dev-report): ClientException: Invalid 'cpu' setting for task."
     ) in out.stderr
     assert "report-task-definition (aws:ecs/taskDefinition:TaskDefinition) failed" in out.stderr
-    assert "run `jobs deploy --env dev` again" in out.stderr
+    assert "run `scheduled-jobs deploy --env dev` again" in out.stderr
     assert "Traceback" not in out.output
 
 
@@ -260,7 +260,7 @@ def test_ctrl_c_during_deploy_lets_pulumi_finish_and_reports_the_state(dev):
     assert ("cancel", {}) not in dev.stacks["dev"].calls
     assert "Pulumi stopped the update of dev after the operations in flight" in out.stderr
     assert "last recorded result is 'failed'" in out.stderr
-    assert "jobs deploy --env dev --refresh" in out.stderr
+    assert "scheduled-jobs deploy --env dev --refresh" in out.stderr
 
 
 def test_two_ctrl_c_during_deploy_cancel_it(dev):

@@ -106,7 +106,7 @@ def test_destroy_failure(dev):
     assert out.exit_code == 1
     assert "destroy dev failed:" in out.stderr
     assert "error: deleting ECS Cluster: busy" in out.stderr
-    assert "run `jobs destroy --env dev` again" in out.stderr
+    assert "run `scheduled-jobs destroy --env dev` again" in out.stderr
 
 
 def test_ctrl_c_during_destroy(dev):
@@ -114,4 +114,4 @@ def test_ctrl_c_during_destroy(dev):
     out = jobs("destroy", "--env", "dev", "--yes")
     assert out.exit_code == 130
     assert "destroy interrupted" in out.stderr
-    assert "jobs destroy --env dev" in out.stderr
+    assert "scheduled-jobs destroy --env dev" in out.stderr

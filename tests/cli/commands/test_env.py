@@ -42,7 +42,7 @@ def test_env_init_creates_the_stack_and_writes_the_settings(project_dir, automat
     }
     assert data["encryptionsalt"].startswith("v1:")  # written by `stack init`, kept
     assert "Created environment dev" in out.stderr
-    assert "jobs deploy --env dev" in out.stderr
+    assert "`scheduled-jobs deploy --env dev`" in out.stderr
 
 
 def test_env_init_region_defaults(project_dir, automation, monkeypatch):
@@ -91,13 +91,15 @@ def test_env_init_refuses_to_overwrite_without_force(project_dir, automation):
         pytest.param("Dev", id="uppercase"),
         pytest.param("1dev", id="digit-first"),
         pytest.param("dev_1", id="underscore"),
-        pytest.param("a" * 31, id="too-long"),
+        pytest.param("a" * 41, id="too-long"),
+        pytest.param("dev-", id="trailing-hyphen"),
+        pytest.param("a", id="one-letter"),
     ],
 )
 def test_env_init_rejects_bad_names(project_dir, automation, name):
     out = jobs("env", "init", name)
     assert out.exit_code == 1
-    assert "is not a valid environment name" in out.stderr
+    assert f"environment name {name!r} is invalid" in out.stderr
     assert not (project_dir / f"Pulumi.{name}.yaml").exists()
 
 

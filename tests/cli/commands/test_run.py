@@ -317,3 +317,46 @@ def test_help_says_overrides_are_kept_and_what_start_execution_allows():
     assert "execution history" in text and "logging level ALL" in text
     assert "secrets" in text
     assert "states:StartExecution" in text and "any command with the job's task role" in text
+
+
+def _no_run_overrides_job():
+    """A job deployed from a manifest with `run_overrides: false` (definition as rendered)."""
+    from components.convert.state_machine import RunTaskSpec, definition_json
+
+    cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/demo-test"
+    task = "arn:aws:ecs:us-east-1:123456789012:task-definition/demo-test-report:1"
+    spec = RunTaskSpec(container="report", cluster=cluster, task_definition=task,
+                       subnets=["subnet-0a"], run_overrides=False)  # fmt: skip
+    return project_job(definition=definition_json(spec))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--command", "sh -c env"], id="command"),
+        pytest.param(["--env-var", "K=V"], id="env-var"),
+        pytest.param(["--env-var", "K=V", "--cpu", "1024", "--memory", "2048"],
+                     id="env-var-with-size"),
+    ],
+)  # fmt: skip
+def test_run_refuses_command_and_env_for_a_job_with_run_overrides_off(project, args):
+    job = _no_run_overrides_job()
+    result = jobs("run", "report", "--env", "test", *args)
+    assert result.exit_code == 1
+    assert "does not take --command or --env-var" in result.stderr
+    assert "run_overrides: false" in result.stderr
+    assert "Traceback" not in result.output
+    assert _executions(job.state_machine_arn) == []  # nothing started
+
+
+def test_run_with_run_overrides_off_still_takes_size_and_force(project):
+    job = _no_run_overrides_job()
+    result = jobs("run", "report", "--env", "test", "--cpu", "1024", "--memory", "2048")
+    assert result.exit_code == 0, result.output
+    assert _input(job.state_machine_arn) == {"overrides": {"cpu": "1024", "memory": "2048"}}
+
+
+def test_help_names_the_boundary_and_the_manifest_key():
+    text = " ".join(jobs("run", "--help").stdout.split())
+    assert "run_overrides: false" in text
+    assert "log group" in text

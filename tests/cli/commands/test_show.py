@@ -95,9 +95,9 @@ def test_show_disabled_schedule_has_no_next_runs(project):
     data = json.loads(jobs("show", "report", "--env", "test", "--json").stdout)
     assert data["schedule"]["enabled"] is False
     assert data["schedule"]["nextRuns"] == []
-    assert data["schedule"]["description"] == "disabled: runs only with `jobs run`"
+    assert data["schedule"]["description"] == "disabled: runs only with `scheduled-jobs run`"
     human = jobs("show", "report", "--env", "test").stdout
-    assert "cron(0 3 * * ? *), disabled: runs only with `jobs run`" in human
+    assert "cron(0 3 * * ? *), disabled: runs only with `scheduled-jobs run`" in human
 
 
 def test_show_failed_execution_exit_code_and_reason(project, aws):

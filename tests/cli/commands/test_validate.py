@@ -283,3 +283,18 @@ def test_validate_env_checks_the_subnets_of_the_managed_file_system(aws, project
         result.stderr.replace("\n", " ")
     )
     assert runner.invoke(app, ["validate"]).exit_code == 0  # without --env: not checked
+
+
+def test_json_gives_the_did_you_mean_as_the_hint(project):
+    import json
+
+    make_project(project, {"bad": VALID + "memry: 1\nretries: [1]\n"})
+    result = runner.invoke(app, ["validate", "--json"])
+    assert result.exit_code == 1
+    by_path = {p["path"]: p for p in map(json.loads, result.stdout.splitlines())}
+    assert by_path["memry"]["message"] == "unknown field 'memry'; did you mean 'memory'?"
+    assert by_path["memry"]["hint"] == "Did you mean 'memory'?"
+    assert by_path["retries"]["hint"] is None  # nothing more to say than the message
+    human = runner.invoke(app, ["validate"])
+    # Said once for people: the message already carries the suggestion.
+    assert human.stderr.lower().count("did you mean 'memory'?") == 1

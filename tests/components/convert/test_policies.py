@@ -42,12 +42,12 @@ def grants(**changes) -> policies.ExecutionGrants:
             id="private-image",
         ),
         pytest.param(
-            grants(ssm_parameter_arns=["arn:aws:ssm:us-east-1:1:parameter/p"]),
+            grants(ssm_parameter_arns=["arn:aws:ssm:us-east-1:123456789012:parameter/p"]),
             ["WriteLogs", "ReadParameters", "DecryptParameters"],
             id="ssm-parameter",
         ),
         pytest.param(
-            grants(secret_arns=["arn:aws:secretsmanager:us-east-1:1:secret:s-??????"]),
+            grants(secret_arns=["arn:aws:secretsmanager:us-east-1:123456789012:secret:s-??????"]),
             ["WriteLogs", "ReadSecrets", "DecryptSecrets"],
             id="secret",
         ),
@@ -65,18 +65,21 @@ def test_execution_role_grants_only_what_is_named(execution_grants, sids):
 
 
 def test_execution_role_reads_exact_resources():
-    parameters = ["arn:aws:ssm:us-east-1:1:parameter/b", "arn:aws:ssm:us-east-1:1:parameter/a"]
+    parameters = [
+        "arn:aws:ssm:us-east-1:123456789012:parameter/b",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/a",
+    ]
     document = policies.execution_role_policy(
         grants(
             ssm_parameter_arns=parameters,
-            secret_arns=["arn:aws:secretsmanager:us-east-1:1:secret:s-??????"],
+            secret_arns=["arn:aws:secretsmanager:us-east-1:123456789012:secret:s-??????"],
         )
     )
     by_sid = {s["Sid"]: s for s in document["Statement"]}
     assert by_sid["WriteLogs"]["Resource"] == f"{LOG_GROUP}:log-stream:*"
     assert by_sid["ReadParameters"]["Resource"] == [
-        "arn:aws:ssm:us-east-1:1:parameter/a",
-        "arn:aws:ssm:us-east-1:1:parameter/b",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/a",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/b",
     ]
     decrypt = by_sid["DecryptParameters"]["Condition"]["StringEquals"]
     assert decrypt["kms:ViaService"] == "ssm.us-east-1.amazonaws.com"
@@ -84,7 +87,7 @@ def test_execution_role_reads_exact_resources():
     secrets = by_sid["DecryptSecrets"]["Condition"]
     assert secrets["StringEquals"]["kms:ViaService"] == "secretsmanager.us-east-1.amazonaws.com"
     assert secrets["StringLike"]["kms:EncryptionContext:SecretARN"] == [
-        "arn:aws:secretsmanager:us-east-1:1:secret:s-??????"
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-??????"
     ]
 
 
@@ -140,12 +143,95 @@ def test_task_role_denies_iam():
     ]
 
 
-@pytest.mark.parametrize("service", ["ecs-tasks.amazonaws.com", "states.amazonaws.com",
-                                     "events.amazonaws.com"])  # fmt: skip
-def test_trust_policies_are_valid_create_role_payloads(service):
-    document = policies.assume_role_policy(service, account=ACCOUNT)
-    assert document["Statement"][0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+SM_ARNS = policies.state_machine_source_arns("demo-dev-report", partition="aws",
+                                             region="us-east-1", account=ACCOUNT)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "service, source_arns, arn_like",
+    [
+        pytest.param("ecs-tasks.amazonaws.com", (), None, id="account-only"),
+        pytest.param("ecs-tasks.amazonaws.com",
+                     policies.ecs_task_source_arns(partition="aws", region="us-east-1",
+                                                   account=ACCOUNT),
+                     f"arn:aws:ecs:us-east-1:{ACCOUNT}:*", id="ecs-tasks"),
+        pytest.param("states.amazonaws.com", SM_ARNS,
+                     [f"arn:aws:states:us-east-1:{ACCOUNT}:execution:demo-dev-report:*",
+                      f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:demo-dev-report"],
+                     id="state-machine"),
+        pytest.param("events.amazonaws.com",
+                     policies.rule_source_arns("demo-dev-report", partition="aws",
+                                               region="us-east-1", account=ACCOUNT),
+                     f"arn:aws:events:us-east-1:{ACCOUNT}:rule/demo-dev-report", id="rule"),
+        pytest.param("scheduler.amazonaws.com",
+                     policies.schedule_group_source_arns("demo-dev", partition="aws-cn",
+                                                         region="cn-north-1", account=ACCOUNT),
+                     f"arn:aws-cn:scheduler:cn-north-1:{ACCOUNT}:schedule-group/demo-dev",
+                     id="schedule-group-china"),
+    ],
+)  # fmt: skip
+def test_trust_policies_are_valid_create_role_payloads(service, source_arns, arn_like):
+    document = policies.assume_role_policy(service, account=ACCOUNT, source_arns=source_arns)
+    expected = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    if arn_like:
+        expected["ArnLike"] = {"aws:SourceArn": arn_like}
+    assert document["Statement"][0]["Condition"] == expected
     model = botocore.session.get_session().get_service_model("iam")
     payload = {"RoleName": "r", "AssumeRolePolicyDocument": json.dumps(document)}
     report = ParamValidator().validate(payload, model.operation_model("CreateRole").input_shape)
     assert not report.has_errors(), report.generate_report()
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        pytest.param(
+            dict(ssm_parameter_arns=["arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+                                     "arn:aws:ssm:us-east-1:123456789012:parameter/q"]),
+            {
+                "DecryptParameters": ("arn:aws:kms:us-east-1:123456789012:key/*",
+                                      "ssm.us-east-1.amazonaws.com",
+                                      ["arn:aws:ssm:us-east-1:123456789012:parameter/q"]),
+                "DecryptParametersEuWest1": ("arn:aws:kms:eu-west-1:123456789012:key/*",
+                                             "ssm.eu-west-1.amazonaws.com",
+                                             ["arn:aws:ssm:eu-west-1:123456789012:parameter/p"]),
+            },
+            id="parameter-in-another-region",
+        ),
+        pytest.param(
+            dict(secret_arns=["arn:aws:secretsmanager:ap-south-1:123456789012:secret:s-??????"]),
+            {
+                "DecryptSecretsApSouth1": (
+                    "arn:aws:kms:ap-south-1:123456789012:key/*",
+                    "secretsmanager.ap-south-1.amazonaws.com",
+                    ["arn:aws:secretsmanager:ap-south-1:123456789012:secret:s-??????"]),
+            },
+            id="only-a-secret-elsewhere",
+        ),
+        pytest.param(
+            dict(secret_arns=["arn:aws:secretsmanager:us-east-1:210987654321:secret:shared-??????"]),
+            {
+                "DecryptSecretsUsEast1210987654321": (
+                    "arn:aws:kms:us-east-1:210987654321:key/*",
+                    "secretsmanager.us-east-1.amazonaws.com",
+                    ["arn:aws:secretsmanager:us-east-1:210987654321:secret:shared-??????"]),
+            },
+            id="secret-shared-by-another-account",
+        ),
+    ],
+)  # fmt: skip
+def test_decrypt_is_scoped_to_each_secrets_own_region(changes, expected):
+    """A key is regional: a parameter in eu-west-1 is decrypted with an eu-west-1 key, through
+    SSM in eu-west-1, whatever region the stack is in."""
+    document = policies.execution_role_policy(grants(**changes))
+    found = {}
+    for statement in document["Statement"]:
+        if statement["Action"] != "kms:Decrypt":
+            continue
+        condition = statement["Condition"]
+        context = {**condition.get("StringEquals", {}), **condition.get("StringLike", {})}
+        arns = context.get("kms:EncryptionContext:PARAMETER_ARN") or context.get(
+            "kms:EncryptionContext:SecretARN"
+        )
+        found[statement["Sid"]] = (statement["Resource"], context["kms:ViaService"], arns)
+    assert found == expected

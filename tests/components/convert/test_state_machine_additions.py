@@ -1,5 +1,6 @@
-"""The state machine's additions: size overrides, concurrency (forbid/replace, --force) and
-Fargate Spot with on-demand fallback, for every combination, through asl-validator."""
+"""The state machine's additions: size overrides, concurrency (forbid/replace, --force),
+Fargate Spot with on-demand fallback and `run_overrides: false`, for every combination,
+through asl-validator."""
 
 import itertools
 import json
@@ -32,13 +33,23 @@ def spec(**changes) -> RunTaskSpec:
 
 COMBINATIONS = [
     pytest.param(
-        spec(concurrency=c, capacity=cap, retries=r, timeout_seconds=t, windows=w),
-        id=f"{c}-{cap}-retries{r}-timeout{t or 0}{'-windows' if w else ''}",
+        spec(concurrency=c, capacity=cap, retries=r, timeout_seconds=t, windows=w, run_overrides=o),
+        id=f"{c}-{cap}-retries{r}-timeout{t or 0}{'-windows' if w else ''}"
+        f"{'' if o else '-no-run-overrides'}",
     )
-    for c, cap, r, t, w in itertools.product(
-        ("allow", "forbid", "replace"), ("on-demand", "spot"), (0, 3), (None, 3600), (False,)
+    for c, cap, r, t, w, o in itertools.product(
+        ("allow", "forbid", "replace"),
+        ("on-demand", "spot"),
+        (0, 3),
+        (None, 3600),
+        (False,),
+        (True, False),
     )
-] + [pytest.param(spec(windows=True, retries=1), id="windows")]
+] + [
+    pytest.param(spec(windows=True, retries=1), id="windows"),
+    pytest.param(spec(windows=True, run_overrides=False), id="windows-no-run-overrides"),
+]
+# fmt: skip
 
 
 def test_asl_validator_accepts_every_combination(validate_asl):
@@ -66,7 +77,14 @@ def test_every_combination_is_consistent(run_spec):
     assert doc.get("TimeoutSeconds") == run_spec.timeout_seconds
     tasks = [s for s in states.values() if s.get("Resource", "").endswith("runTask.sync")]
     per_combination = 2 if run_spec.capacity == "spot" else 1
-    assert len(tasks) == len(override_sets()) * per_combination == 8 * per_combination
+    sets = 8 if run_spec.run_overrides else 2  # without command/environment: size or nothing
+    assert len(tasks) == len(override_sets(run_spec.run_overrides)) * per_combination
+    assert len(tasks) == sets * per_combination
+    # Off means off: no task state reads a command or an environment from the input.
+    read = json.dumps([t["Parameters"] for t in tasks])
+    assert ("$.overrides.command" in read) is run_spec.run_overrides
+    assert ("$.overrides.environment" in read) is run_spec.run_overrides
+    assert "$.overrides.cpu" in read
 
 
 # --------------------------------------------------------------------- routing
@@ -160,6 +178,30 @@ def test_replace_stops_the_others():
     assert stop["Parameters"]["ExecutionArn.$"] == "$.arn"
     assert stop["Catch"][0]["ErrorEquals"] == ["Sfn.ExecutionDoesNotExistException"]
     assert SKIPPED_STATE not in states
+
+
+@pytest.mark.parametrize(
+    "concurrency, overrides, expected",
+    [
+        pytest.param("allow", {}, RUN_STATE, id="none"),
+        pytest.param("allow", {"command": ["sh", "-c", "env"]}, RUN_STATE, id="command-ignored"),
+        pytest.param("allow", {"environment": [{"name": "A", "value": "1"}]}, RUN_STATE,
+                     id="environment-ignored"),
+        pytest.param("allow", {"command": ["sh"], "cpu": "1024", "memory": "2048"}, RUN_WITH_SIZE,
+                     id="size-kept-command-dropped"),
+        pytest.param("forbid", {"force": True, "command": ["sh"]}, RUN_STATE,
+                     id="forced-still-ignores-command"),
+    ],
+)  # fmt: skip
+def test_run_overrides_off_runs_what_the_manifest_says(concurrency, overrides, expected):
+    doc = definition(spec(run_overrides=False, concurrency=concurrency))
+    execution_input = {"overrides": {k: v for k, v in overrides.items() if k != "force"}}
+    if "force" in overrides:
+        execution_input["force"] = True
+    name = first_task(doc, execution_input)
+    assert name == expected
+    container = doc["States"][name]["Parameters"].get("Overrides", {})
+    assert "ContainerOverrides" not in container
 
 
 @pytest.mark.parametrize(

@@ -150,3 +150,32 @@ def test_concurrency_and_capacity_per_environment():
     assert (dev.concurrency, dev.capacity) == ("forbid", None)
     prod = load(extra=extra, env="prod")
     assert (prod.concurrency, prod.capacity) == ("replace", "spot")
+
+
+@pytest.mark.parametrize(
+    ("extra", "env", "expected"),
+    [
+        pytest.param("", None, None, id="copilot-default-on"),
+        pytest.param("run_overrides: false\n", None, False, id="off"),
+        pytest.param("run_overrides: true\n", None, True, id="on"),
+        pytest.param("run_overrides: false\nenvironments:\n  dev:\n    run_overrides: true\n",
+                     "dev", True, id="on-again-in-dev"),
+        pytest.param("environments:\n  prod:\n    run_overrides: false\n", "prod", False,
+                     id="off-in-prod-only"),
+    ],
+)  # fmt: skip
+def test_run_overrides(extra, env, expected):
+    assert load(extra=extra, env=env).run_overrides is expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [pytest.param("maybe", id="word"), pytest.param("2", id="number"),
+     pytest.param("[false]", id="list"), pytest.param("{off: true}", id="map")],
+)  # fmt: skip
+def test_run_overrides_takes_only_a_boolean(value):
+    # Read like the manifest's other booleans (true/false in any case, as Copilot's YAML
+    # decoder does); anything else is refused with file and line.
+    with pytest.raises(ManifestError) as caught:
+        load(extra=f"run_overrides: {value}\n")
+    assert "m.yml:7: run_overrides:" in str(caught.value)

@@ -522,3 +522,27 @@ class TestFromFile:
             job = load_manifest(path, env, app="demo", root=project_root)
             assert job.name == "hello"
         assert load_manifest(path, "prod", root=project_root).retries == 3
+
+
+@pytest.mark.parametrize(
+    "extra, path, hint",
+    [
+        pytest.param("memry: 512\n", "memry", "Did you mean 'memory'?", id="field-typo"),
+        pytest.param("on:\n  schedule: '@daily'\n  timzone: UTC\n", "on.timzone",
+                     "Did you mean 'timezone'?", id="nested-typo"),
+        pytest.param("on:\n  schedule: '@daily'\n  timezone: Europe/Londn\n", "on.timezone",
+                     "Did you mean 'Europe/London'?", id="zone-typo"),
+        pytest.param("logging:\n  zzz: 1\n", "logging.zzz", "Allowed here: ", id="allowed-keys"),
+        pytest.param("retries: -1\n", "retries", None, id="no-suggestion-no-hint"),
+    ],
+)  # fmt: skip
+def test_suggestions_are_also_the_problems_hint(extra, path, hint):
+    base = BASE.replace('on:\n  schedule: "@daily"\n', "") if extra.startswith("on:") else BASE
+    with pytest.raises(ManifestError) as caught:
+        load(extra, base=base)
+    (problem,) = [p for p in caught.value.problems if p.path == path]
+    if hint is None:
+        assert problem.hint is None
+    else:
+        assert problem.hint is not None and problem.hint.startswith(hint), problem
+        assert problem.hint.lower() in problem.message.lower()  # the message keeps it too

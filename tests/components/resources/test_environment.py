@@ -85,3 +85,5 @@ def test_artifacts_bucket_only_when_needed(needs, expected):
     resources, _ = render_environment(EnvironmentSettings(env="dev"), needs_bucket=needs)
     assert ("dev-artifacts" in resources) is expected
     assert ("dev-artifacts-public-access" in resources) is expected
+    assert ("dev-artifacts-versioning" in resources) is expected
+    assert ("dev-artifacts-policy" in resources) is expected

@@ -27,7 +27,12 @@ _SCALARS = {str: (str,), bool: (bool,), int: (int,), float: (int, float)}
 
 def _args_class(token: str) -> type:
     resource = sdk_class(token)
-    return getattr(sys.modules[resource.__module__], f"{resource.__name__}Args")
+    module = sys.modules[resource.__module__]
+    # Where a nested input type already has the name `<Resource>Args` (the bucket's
+    # `versioning` block is `BucketVersioningArgs`), the SDK names the resource's own
+    # `<Resource>InitArgs`.
+    init = getattr(module, f"{resource.__name__}InitArgs", None)
+    return init or getattr(module, f"{resource.__name__}Args")
 
 
 def _params(cls: type) -> dict[str, inspect.Parameter]:

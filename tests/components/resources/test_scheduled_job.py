@@ -43,6 +43,8 @@ UNTAGGABLE = {
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:scheduler/schedule:Schedule",  # no tags in Scheduler's API; its group has them
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketPolicy:BucketPolicy",
     "docker-build:index:Image",  # its `tags` are the image's tags
     "scheduled-jobs:index:ScheduledJob",
     "scheduled-jobs:index:Environment",
@@ -343,6 +345,26 @@ def test_env_file_creates_the_artifacts_bucket(render_testdata):
     block = one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
     assert all(block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                   "restrictPublicBuckets"))  # fmt: skip
+    # Env files often hold secrets: a replaced one can be recovered, and no request without
+    # TLS is served.
+    versioning = one(resources, "aws:s3/bucketVersioning:BucketVersioning")
+    assert versioning == {"bucket": "dev-artifacts-0000000",
+                          "versioningConfiguration": {"status": "Enabled"}}  # fmt: skip
+    bucket_policy = one(resources, "aws:s3/bucketPolicy:BucketPolicy")
+    assert bucket_policy["bucket"] == "dev-artifacts-0000000"
+    assert json.loads(bucket_policy["policy"])["Statement"] == [
+        {
+            "Sid": "DenyWithoutTLS",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [
+                "arn:aws:s3:::dev-artifacts-0000000",
+                "arn:aws:s3:::dev-artifacts-0000000/*",
+            ],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
     uploaded = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2")
     assert uploaded["key"].startswith("manual/env-files/report.env/")
     statements = {
@@ -771,6 +793,15 @@ def aws_payloads(resources):
             json.loads(i["policy"])
             yield "sns", "SetTopicAttributes", {"TopicArn": i["arn"], "AttributeName": "Policy",
                                                 "AttributeValue": i["policy"]}  # fmt: skip
+        elif kind == "aws:s3/bucketVersioning:BucketVersioning":
+            status = i["versioningConfiguration"]["status"]
+            yield (
+                "s3",
+                "PutBucketVersioning",
+                {"Bucket": i["bucket"], "VersioningConfiguration": {"Status": status}},
+            )
+        elif kind == "aws:s3/bucketPolicy:BucketPolicy":
+            yield "s3", "PutBucketPolicy", {"Bucket": i["bucket"], "Policy": i["policy"]}
         elif kind == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             yield "iam", "AttachRolePolicy", {"RoleName": i["role"], "PolicyArn": i["policyArn"]}
         elif kind == "aws:ec2/securityGroup:SecurityGroup":
@@ -1204,3 +1235,78 @@ def test_one_managed_file_system_per_environment_however_many_jobs_use_it(render
     points = [r["inputs"] for r in resources if r["type"] == "aws:efs/accessPoint:AccessPoint"]
     assert sorted(p["rootDirectory"]["path"] for p in points) == ["/efs-writer", "/job"]
     assert len({p["fileSystemId"] for p in points}) == 1
+
+
+# ------------------------------------------------------------------ trust policies
+
+
+def _trust(resources, name: str) -> dict:
+    (statement,) = json.loads(named(resources, name)["assumeRolePolicy"])["Statement"]
+    return statement
+
+
+@pytest.mark.parametrize(
+    "file, role, service, source",
+    [
+        pytest.param("minimal.yml", "minimal-state-machine-role", "states.amazonaws.com",
+                     "state-machine", id="state-machine"),
+        pytest.param("minimal.yml", "minimal-rule-role", "events.amazonaws.com", "rule",
+                     id="rule"),
+        pytest.param("beyond-copilot.yml", "beyond-schedule-role", "scheduler.amazonaws.com",
+                     "schedule-group", id="schedule-group"),
+        pytest.param("minimal.yml", "minimal-task-role", "ecs-tasks.amazonaws.com", "ecs",
+                     id="task-role"),
+        pytest.param("minimal.yml", "minimal-execution-role", "ecs-tasks.amazonaws.com", None,
+                     id="execution-role-account-only"),
+    ],
+)  # fmt: skip
+def test_trust_policies_name_the_resource_that_assumes_the_role(render_testdata, file, role,
+                                                                service, source):  # fmt: skip
+    """aws:SourceArn is the ARN of the resource that assumes the role, as it is deployed: the
+    state machine (whose ARN the rule target carries), the rule, the schedule group."""
+    import fnmatch
+
+    _, resources = job_resources(render_testdata, file)
+    statement = _trust(resources, role)
+    assert statement["Principal"] == {"Service": service}
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    patterns = statement["Condition"].get("ArnLike", {}).get("aws:SourceArn")
+    if source is None:
+        assert patterns is None
+        return
+    patterns = patterns if isinstance(patterns, list) else [patterns]
+    account = "arn:aws:{}:us-east-1:123456789012"
+    if source == "state-machine":
+        target = one(resources, "aws:cloudwatch/eventTarget:EventTarget")["arn"]
+        assert target.startswith(account.format("states") + ":stateMachine:")
+        expected = [target, target.replace(":stateMachine:", ":execution:") + ":manual-x"]
+        unexpected = [target + "-other", account.format("states") + ":stateMachine:other"]
+    elif source == "rule":
+        rule = one(resources, "aws:cloudwatch/eventRule:EventRule")["name"]
+        expected = [account.format("events") + f":rule/{rule}"]
+        unexpected = [account.format("events") + f":rule/{rule}-other"]
+    elif source == "schedule-group":
+        group = one(resources, "aws:scheduler/schedule:Schedule")["groupName"]
+        expected = [account.format("scheduler") + f":schedule-group/{group}"]
+        unexpected = [account.format("scheduler") + ":schedule-group/default"]
+    else:
+        expected = [account.format("ecs") + ":task/demo-dev/0123"]
+        unexpected = ["arn:aws:ecs:eu-west-1:123456789012:task/x/1",
+                      "arn:aws:ecs:us-east-1:210987654321:task/x/1"]  # fmt: skip
+    for arn in expected:
+        assert any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
+    for arn in unexpected:
+        assert not any(fnmatch.fnmatchcase(arn, p) for p in patterns), (arn, patterns)
+
+
+@pytest.mark.parametrize(
+    "env, reads_command", [pytest.param("dev", False, id="off"), pytest.param("prod", True,
+                                                                              id="on-in-prod")]
+)  # fmt: skip
+def test_run_overrides_false_reaches_the_deployed_definition(render_testdata, env,
+                                                             reads_command):  # fmt: skip
+    resources = render_testdata(["beyond-copilot.yml"], env=env)
+    text = one(resources, "aws:sfn/stateMachine:StateMachine")["definition"]
+    assert ("$.overrides.command" in text) is reads_command
+    assert ("$.overrides.environment" in text) is reads_command
+    assert "$.overrides.cpu" in text
