@@ -163,10 +163,12 @@ class Flight:
         return resource_name(self.urn)
 
     def line(self, now: float) -> str:
-        """` + creating report-image (docker-build:index:Image)  1m05s  #8 [2/4] RUN make`"""
+        """` + creating report-image (Image)  1m05s  #8 [2/4] RUN make`: the type's last part
+        only, to leave a narrow terminal room for the output line."""
+        kind = self.type.rsplit(":", 1)[-1]
         text = (
             f"{SYMBOLS.get(self.op, '?'):>2} {DOING.get(self.op, self.op)} {self.name} "
-            f"({self.type})  {format_duration(max(0.0, now - self.started))}"
+            f"({kind})  {format_duration(max(0.0, now - self.started))}"
         )
         return text + (f"  {self.last_line}" if self.last_line else "")
 

@@ -198,9 +198,8 @@ def test_in_flight_lines_show_elapsed_time_and_last_output():
     for item in BUILD:
         flights.apply(item)
     assert flights.lines(now=165) == [
-        " + creating report-image (docker-build:index:Image)  1m05s  "
-        "#5 [2/3] RUN pip install -r requirements.txt",
-        " + creating report-state-machine (aws:sfn/stateMachine:StateMachine)  1m04s",
+        " + creating report-image (Image)  1m05s  #5 [2/3] RUN pip install -r requirements.txt",
+        " + creating report-state-machine (StateMachine)  1m04s",
     ]
     assert flights.lines(now=50)[0].startswith(" + creating report-image (")  # never negative
     assert "  0s" in flights.lines(now=50)[0]

@@ -68,7 +68,7 @@ def test_deploy_on_a_terminal_shows_the_build_in_flight_with_its_last_line(dev, 
     out = jobs("deploy", "--env", "dev", "--yes")
     assert out.exit_code == 0, out.output
     lines = drawn(terminal)
-    image = " + creating report-image (docker-build:index:Image)  1m05s"
+    image = " + creating report-image (Image)  1m05s"
     assert any(line.endswith(f"{image}  {BUILD_OUTPUT[0]}") for line in lines)
     # The build is drawn from its first event, before it printed anything ...
     assert any(line.endswith(image) for line in lines)
@@ -89,10 +89,7 @@ def test_destroy_on_a_terminal_shows_deletes_in_flight(dev, terminal):
     out = jobs("destroy", "--env", "dev", "--yes")
     assert out.exit_code == 0, out.output
     lines = drawn(terminal)
-    assert any(
-        " - deleting report-task-definition (aws:ecs/taskDefinition:TaskDefinition)  " in line
-        for line in lines
-    )
+    assert any(" - deleting report-task-definition (TaskDefinition)  " in line for line in lines)
     assert any(line.startswith("Destroyed dev in") for line in lines)
 
 
@@ -112,3 +109,16 @@ def test_deploy_outside_a_terminal_prints_one_plain_line_per_event(dev):
     # A start and a finish per resource, a line per line of build output: one per event.
     assert len(events) == 2 * len(dev.steps) + len(BUILD_OUTPUT)
     assert out.stderr.index(shown[-1]) < out.stderr.index("Deployed to dev in")
+
+
+def test_ctrl_c_on_a_terminal_ends_the_drawing_before_the_message(dev, terminal):
+    dev.interrupt.add("up")
+    out = jobs("deploy", "--env", "dev", "--yes")
+    assert out.exit_code == 130, out.output
+    screen = terminal.getvalue()
+    lines = drawn(terminal)
+    assert any("Press Ctrl-C again" in line for line in lines)
+    # The operation in flight finished and its line stayed.
+    assert any("report-image (docker-build:index:Image) created" in line for line in lines)
+    # The drawing stopped (cursor shown again) before the error was printed.
+    assert screen.rindex("\x1b[?25h") < screen.index("deploy interrupted")
