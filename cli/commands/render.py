@@ -36,6 +36,7 @@ def render(
     import json
 
     from cli.project import find_project
+    from cli.spinner import after_a_second
     from components.convert.cost import summary_of
     from components.tools.render import (
         DuplicateResourceError,
@@ -53,15 +54,18 @@ def render(
     region = settings.region
     excluded = settings.excluded_jobs
     skipped = [job for job in jobs if job in excluded]
+    # On a terminal, a spinner once this takes more than a second; never with --json.
+    waiting = f"Rendering {len(jobs)} job(s) for {env} under Pulumi's mocks ..."
     try:
-        resources = render_jobs(
-            project.root,
-            jobs,
-            project=project.name,
-            stack=env,
-            config=config,
-            region=region,
-        )
+        with after_a_second(waiting, enabled=not as_json):
+            resources = render_jobs(
+                project.root,
+                jobs,
+                project=project.name,
+                stack=env,
+                config=config,
+                region=region,
+            )
     except DuplicateResourceError as exc:
         raise UserError(
             str(exc), hint="Job names must be unique and differ from the environment's name."

@@ -1,6 +1,7 @@
 """One routine for a stack update (deploy, destroy, delete) and one for its preview (deploy,
-package): live progress lines, the engine's errors as one message with how to retry, Ctrl-C
-and the summary line.
+package): live progress (on a terminal the resources in flight with their elapsed time and last
+output line, cli/stacks/live.py; elsewhere a plain line per event), the engine's errors as one
+message with how to retry, Ctrl-C and the summary line.
 
 Ctrl-C: a terminal sends SIGINT to the whole foreground process group, so the `pulumi` child
 gets it too and, on the first one, stops gracefully: it finishes the operations in flight and
@@ -23,8 +24,13 @@ from cli.stacks.progress import Recorder, format_counts
 
 def preview(stack: Any, env: str, *, retry: str, **options: Any) -> tuple[Any, Recorder]:
     """`stack.preview(**options)`; the result and the recorder that holds the plan."""
+    from cli.spinner import after_a_second
+
     plan = Recorder()
-    with seam.pulumi_errors(env, action="preview", recorder=plan, retry=retry):
+    with (
+        seam.pulumi_errors(env, action="preview", recorder=plan, retry=retry),
+        after_a_second(f"Pulumi is previewing {env} ..."),
+    ):
         result = stack.preview(on_event=plan, color="never", **options)
     return result, plan
 
@@ -41,18 +47,21 @@ def run(
     resume: str,
     **options: Any,
 ) -> Any:
-    """`stack.<operation>(**options)` ("up" or "destroy") with a line per finished resource;
-    then `<done> in <time>: <counts>`. Returns the operation's result.
+    """`stack.<operation>(**options)` ("up" or "destroy") with live progress; then
+    `<done> in <time>: <counts>`. Returns the operation's result.
 
     `command` names the command in the Ctrl-C message, `action` what failed in an error
     (`deploy to dev`), `retry` how to try again after an error, `resume` the command that
     finishes after Ctrl-C.
     """
     from cli.ops.times import format_duration
+    from cli.output import stderr
+    from cli.stacks.live import showing
 
-    progress = Recorder(emit=info)
+    progress = Recorder(emit=_plain)
     call = lambda: getattr(stack, operation)(on_event=progress, color="never", **options)  # noqa: E731
-    outcome, interrupts = _in_worker(stack, call)
+    with showing(progress, stderr()):  # the drawing ends before any error or summary
+        outcome, interrupts = _in_worker(stack, call)
     if interrupts:
         raise seam.interrupted(stack, env, command, resume=resume, interrupts=interrupts)
     with seam.pulumi_errors(env, action=action, recorder=progress, retry=retry):
@@ -60,6 +69,14 @@ def run(
     counts = format_counts(result.summary.resource_changes or {})
     info(f"{done} in {format_duration(progress.elapsed())}: {counts}")
     return result
+
+
+def _plain(line: str) -> None:
+    """A progress line on stderr as is: provider output like `#1 [internal] load ...` is not
+    rich markup."""
+    from cli import output
+
+    output.stderr().print(line, markup=False)
 
 
 # How long to wait for the engine after a second Ctrl-C and `cancel` (it stops at once then).

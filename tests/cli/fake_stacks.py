@@ -52,6 +52,10 @@ class Step:
     type: str
     diffs: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    # What the provider prints while the step runs (not in a preview), one status line each, as
+    # the docker-build provider streams a build's output; and how long the step takes.
+    output: list[str] = field(default_factory=list)
+    seconds: int = 1
 
     def metadata(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -68,6 +72,21 @@ class Step:
         if self.keys:
             data["keys"] = self.keys
         return data
+
+
+# The first event's timestamp is one second after this.
+START_TIMESTAMP = 1700000000
+
+
+def status(urn_: str, message: str, severity: str = "info") -> dict[str, Any]:
+    """A provider's ephemeral status line for a resource, as the engine sends it."""
+    return {
+        "urn": urn_,
+        "message": message,
+        "color": "never",
+        "severity": severity,
+        "ephemeral": True,
+    }
 
 
 def job_steps(env: str, job: str, op: str = "create") -> list[Step]:
@@ -114,20 +133,28 @@ class FakeStack:
         if on_event is None:
             return
         seq = 0
+        clock = START_TIMESTAMP
 
-        def send(data: dict[str, Any]) -> None:
-            nonlocal seq
+        def send(data: dict[str, Any], after: int = 1) -> None:
+            nonlocal seq, clock
             seq += 1
-            on_event(
-                auto.EngineEvent.from_json({"sequence": seq, "timestamp": 1700000000 + seq, **data})
-            )
+            clock += after  # the engine's timestamps: Unix seconds
+            on_event(auto.EngineEvent.from_json({"sequence": seq, "timestamp": clock, **data}))
 
         send({"preludeEvent": {"config": {"aws:region": "us-east-1"}}})
         for step in steps:
             send({"resourcePreEvent": {"metadata": step.metadata(), "planning": planning}})
             if op in self.fake.interrupt:
                 self._ctrl_c(op, step, planning, send)
-            send({"resOutputsEvent": {"metadata": step.metadata(), "planning": planning}})
+            lines = [] if planning else step.output
+            for line in lines:
+                send({"diagnosticEvent": status(step.urn, line)})
+            if lines:  # docker-build clears its status line when the build ends
+                send({"diagnosticEvent": status(step.urn, "")}, after=0)
+            send(
+                {"resOutputsEvent": {"metadata": step.metadata(), "planning": planning}},
+                after=max(1, step.seconds - len(lines)),
+            )
         failure = self.fake.failures.get(op)
         for data in failure.events if failure else []:
             send(data)
