@@ -41,6 +41,12 @@ def info(message: str) -> None:
     stderr().print(message)
 
 
+def info_text(message: str) -> None:
+    """`info` for text that is not ours (provider and build output such as `#1 [internal]`):
+    printed as is, never read as rich markup."""
+    stderr().print(message, markup=False)
+
+
 def warn(message: str) -> None:
     stderr().print(f"[yellow]warning:[/yellow] {message}")
 

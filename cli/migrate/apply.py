@@ -32,7 +32,7 @@ from cli.migrate.discover import Clients, Environment, JobStack, read_job, rule_
 from cli.migrate.files import write_atomically
 from cli.migrate.plan import STABLE, Expected, JobPlan, retained_ids
 from cli.ops.session import aws_errors, error_code
-from cli.output import UserError, info
+from cli.output import UserError, info, info_text
 from cli.project import Project
 from components.convert import naming
 
@@ -326,7 +326,7 @@ def seam_deploy(project: Project, backend_flag: str | None) -> Callable[[str, st
         planned = target_urns.planned_resources(project, env, [job])
         state = stacks.state_resources(session.stack, env)
         targets = target_urns.job_targets(env, project.name, [job], planned, state)
-        progress = Recorder(emit=info)
+        progress = Recorder(emit=info_text)  # engine lines: not markup
         try:
             with stacks.pulumi_errors(env, action=f"deploy to {env}", recorder=progress):
                 session.stack.up(

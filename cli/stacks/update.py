@@ -74,9 +74,9 @@ def run(
 def _plain(line: str) -> None:
     """A progress line on stderr as is: provider output like `#1 [internal] load ...` is not
     rich markup."""
-    from cli import output
+    from cli.output import info_text
 
-    output.stderr().print(line, markup=False)
+    info_text(line)
 
 
 # How long to wait for the engine after a second Ctrl-C and `cancel` (it stops at once then).
