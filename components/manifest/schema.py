@@ -1,19 +1,274 @@
-"""The manifest's JSON Schema, generated from the pydantic models."""
+"""The manifest's JSON Schema, generated from the pydantic models.
+
+What editors see must agree with what `scheduled-jobs validate` decides: the models carry each
+field's description and the bounds of its one-field rule (as `json_schema_extra`, built with
+the helpers below); this module adds the rules across fields that JSON Schema can say (Fargate
+sizes, one of build/location) and makes the `environments.<env>` blocks partial, as the merge
+reads them. Where a rule cannot be said (a schedule's grammar, a whole number of seconds), the
+schema is looser than the loader, never stricter: an editor must not flag a valid manifest.
+The fragments stay within what yaml-language-server reads (draft-07 keywords, ECMA-262 regexes).
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterable
 from typing import Any
 
 SCHEMA_ID = "https://scheduled-jobs.dev/schemas/manifest.schema.json"
+
+# The words a field keeps when its generated type is replaced.
+_KEPT = ("title", "description", "default", "examples", "deprecated")
+
+# yaml-language-server (and VS Code) read `patternErrorMessage` / `errorMessage` for a failed
+# pattern or enum, and skip `doNotSuggest` properties in completion; other validators ignore
+# unknown keywords.
+
+# Go's time.ParseDuration grammar (durations.py), with the surrounding spaces it strips.
+GO_DURATION = r"^\s*[+-]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)\s*$"
+
+
+def replaced(fragment: dict[str, Any], *, nullable: bool = False) -> Callable[[dict], None]:
+    """A json_schema_extra that swaps the generated type for `fragment` (keeping the field's
+    description and default); `nullable` admits a null (an empty YAML value) as well."""
+    fragment = {"anyOf": [fragment, {"type": "null"}]} if nullable else fragment
+
+    def update(schema: dict[str, Any]) -> None:
+        kept = {key: schema[key] for key in _KEPT if key in schema}
+        schema.clear()
+        schema.update(copy.deepcopy(fragment), **kept)
+
+    return update
+
+
+def string_form(fragment: dict[str, Any]) -> Callable[[dict], None]:
+    """A json_schema_extra for a value that is a string or a map: `fragment` for the string."""
+
+    def update(schema: dict[str, Any]) -> None:
+        if not _replace_member(schema, {"type": "string"}, fragment):
+            raise ValueError(f"no string form in {schema}")
+
+    return update
+
+
+def _replace_member(schema: dict[str, Any], old: dict, new: dict) -> bool:
+    forms = schema.get("anyOf", ())
+    for index, form in enumerate(forms):
+        if form == old:
+            forms[index] = copy.deepcopy(new)
+            return True
+        if _replace_member(form, old, new):
+            return True
+    return False
+
+
+def optional(extra: Any) -> Any:
+    """A field's json_schema_extra for its copy in an environment block, where null means
+    "not set here" (merge.py): the same schema, or null."""
+    if extra is None:
+        return None
+
+    def update(schema: dict[str, Any]) -> None:
+        if callable(extra):
+            extra(schema)
+        else:
+            schema.update(copy.deepcopy(extra))
+        if not any(key in schema for key in ("enum", "const", "not")):
+            return  # a bound of one type (minimum, pattern): a null passes it anyway
+        words = {key: schema.pop(key) for key in _KEPT if key in schema}
+        rest = dict(schema)
+        schema.clear()
+        schema.update({"anyOf": [rest, {"type": "null"}]}, **words)
+
+    return update
+
+
+def matching(pattern: str, message: str) -> dict[str, Any]:
+    """A string matching `pattern`, with the message an editor shows when it does not."""
+    return {"type": "string", "pattern": pattern, "patternErrorMessage": message}
+
+
+def any_case(words: Iterable[str]) -> dict[str, Any]:
+    """A string equal to one of `words` in any letter case (the loader lowercases these); the
+    enum offers the usual spelling to completion, the pattern admits the others."""
+    words = tuple(words)
+    message = f"must be one of {', '.join(words)}"
+    return {
+        "type": "string",
+        "anyOf": [
+            {"enum": list(words), "errorMessage": message},
+            {"pattern": any_case_pattern(words), "patternErrorMessage": message},
+        ],
+    }
+
+
+def any_case_pattern(words: Iterable[str], *, prefix: bool = False) -> str:
+    classes = (
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else _escape(c) for c in word)
+        for word in words
+    )
+    return "^(?:" + "|".join(classes) + (")" if prefix else ")$")
+
+
+def _escape(char: str) -> str:
+    return "\\" + char if char in r"\^$.|?*+()[]{}" else char
+
+
+# A Go duration string (or null): its range is said in the field's description only, since
+# JSON Schema cannot compare durations.
+DURATION = replaced(
+    matching(GO_DURATION, "must be a duration such as 90s, 15m or 1h30m (units: h, m, s, ms)"),
+    nullable=True,
+)
+
+
+# ------------------------------------------------------------------------------ the schema
 
 
 def manifest_schema() -> dict[str, Any]:
     from components.manifest.model import Manifest
 
     schema = Manifest.model_json_schema(mode="validation")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "Scheduled job manifest (AWS Copilot format)",
-        **{k: v for k, v in schema.items() if k != "title"},
+    # No titles: pydantic's repeat the key ("Env File"), and an editor's hover shows a title
+    # (the nearest one, the document's own for every field) above the description.
+    _drop_titles(schema)
+    defs = schema["$defs"]
+    schema.setdefault("allOf", []).extend(_job_rules(partial=False))
+    schema["properties"]["image"] = {
+        **schema["properties"]["image"],
+        "anyOf": [{"required": ["build"]}, {"required": ["location"]}],
     }
+    override = defs["EnvironmentOverride"]
+    _partial(override, (), defs)
+    override.setdefault("allOf", []).extend(_job_rules(partial=True))
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def _drop_titles(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("title", None)
+        for key, value in node.items():
+            if key in ("properties", "$defs", "patternProperties"):
+                for child in value.values():
+                    _drop_titles(child)
+            else:
+                _drop_titles(value)
+    elif isinstance(node, list):
+        for child in node:
+            _drop_titles(child)
+
+
+# ------------------------------------------------------------- rules across fields (rules.py)
+
+
+def _job_rules(*, partial: bool) -> list[dict[str, Any]]:
+    """The Fargate size table, Windows' minimum size and Spot's platforms, as if/then, with
+    the loader's words.
+
+    At the top, an absent cpu or memory is its default (256, 512). In an environment block
+    the merged value may come from the top, which a schema cannot see: a rule applies there
+    only when the block sets every field it reads.
+    """
+    from components.manifest.model import DEFAULT_CPU, DEFAULT_MEMORY
+    from components.manifest.rules import FARGATE_SIZES, WINDOWS_MIN_CPU, _ranges
+
+    rules: list[dict[str, Any]] = []
+    for cpu, memories in FARGATE_SIZES.items():
+        fits = f"does not fit cpu {cpu} on Fargate; use {_ranges(memories)} MiB"
+        condition: dict[str, Any] = {"properties": {"cpu": {"const": cpu}}}
+        then: dict[str, Any] = {
+            "properties": {"memory": {"enum": list(memories), "errorMessage": fits}}
+        }
+        if partial:
+            condition["required"] = ["cpu", "memory"]
+        elif cpu != DEFAULT_CPU:
+            condition["required"] = ["cpu"]
+        if not partial and DEFAULT_MEMORY not in memories:
+            then["required"] = ["memory"]  # the default memory does not fit this cpu
+            then["errorMessage"] = f"cpu {cpu} needs memory: the default {DEFAULT_MEMORY} {fits}"
+        rules.append({"if": condition, "then": then})
+    windows, arm = _platform_is("windows"), _platform_is("arm")
+    minimum = {"minimum": WINDOWS_MIN_CPU, "errorMessage": "Windows tasks need cpu 1024 or more"}
+    rules.append(
+        {
+            "if": windows,
+            "then": {
+                "properties": {"cpu": minimum},
+                **(
+                    {}
+                    if partial
+                    else {"required": ["cpu"], "errorMessage": minimum["errorMessage"]}
+                ),
+            },
+        }
+    )
+    no_spot = {
+        "enum": ["on-demand", None],
+        "errorMessage": "Fargate Spot runs Linux x86_64 tasks only; use capacity: on-demand",
+    }
+    rules.append({"if": {"anyOf": [windows, arm]}, "then": {"properties": {"capacity": no_spot}}})
+    return rules
+
+
+def _platform_is(kind: str) -> dict[str, Any]:
+    """A set `platform` (string or map, any case) that is Windows, or ARM."""
+    from components.manifest.model import ARCHITECTURES, OS_FAMILIES, PLATFORM_STRINGS
+
+    if kind == "windows":
+        strings = [p for p in PLATFORM_STRINGS if p.startswith("windows")]
+        field, values = "osfamily", [f for f in OS_FAMILIES if f.startswith("windows")]
+    else:
+        strings = [p for p in PLATFORM_STRINGS if p.split("/")[1].startswith("arm")]
+        field, values = "architecture", [a for a in ARCHITECTURES if a.startswith("arm")]
+    form = {
+        "anyOf": [
+            {"type": "string", "pattern": any_case_pattern(strings)},
+            {
+                "type": "object",
+                "required": [field],
+                "properties": {field: {"type": "string", "pattern": any_case_pattern(values)}},
+            },
+        ]
+    }
+    return {"required": ["platform"], "properties": {"platform": form}}
+
+
+# ------------------------------------------------------------- environments.<env> (merge.py)
+
+
+def _partial(node: Any, path: tuple, defs: dict[str, Any]) -> None:
+    """Make an environment block's maps partial where the merge lays them over the top's.
+
+    Maps merge key by key, so `on: {timezone: ...}` without a schedule is a whole override;
+    lists and the values merge.py replaces whole keep their required fields. A definition
+    reached where the merge combines it gets a partial copy, `<Name>Override`.
+    """
+    from components.manifest.merge import REPLACE_WHOLE
+
+    if not isinstance(node, dict):
+        return
+    whole = any(
+        len(path) == len(p) and all(q in ("*", k) for k, q in zip(path, p, strict=True))
+        for p in REPLACE_WHOLE
+    )
+    if whole:
+        return
+    ref = node.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        partial_name = f"{name}Override"
+        if partial_name not in defs:
+            defs[partial_name] = copy.deepcopy(defs[name])
+            _partial(defs[partial_name], path, defs)
+        node["$ref"] = f"#/$defs/{partial_name}"
+        return
+    if "properties" in node:
+        node.pop("required", None)
+        for key, child in node["properties"].items():
+            _partial(child, (*path, key), defs)
+    if isinstance(node.get("additionalProperties"), dict):
+        _partial(node["additionalProperties"], (*path, "*"), defs)
+    for key in ("anyOf", "oneOf"):
+        for child in node.get(key, ()):
+            _partial(child, path, defs)
+    # "items": a list in an override replaces the top's whole, so its items stay complete.

@@ -36,7 +36,7 @@ def test_schema_accepts_every_manifest_the_loader_accepts(path, monkeypatch):
 
 def test_schema_rejects_unknown_keys():
     data = {
-        "name": "a",
+        "name": "job",
         "type": "Scheduled Job",
         "image": {"location": "x"},
         "on": {"schedule": "@daily"},
@@ -62,7 +62,7 @@ def test_committed_schema_is_current():
     ],
 )
 def test_schema_admits_unquoted_scalars_where_copilot_reads_text(fragment):
-    text = "name: a\ntype: Scheduled Job\non: {schedule: '@daily'}\n" + fragment + "\n"
+    text = "name: job\ntype: Scheduled Job\non: {schedule: '@daily'}\n" + fragment + "\n"
     if not fragment.startswith("image:"):
         text += "image: {location: x}\n"
     errors = [e.message for e in _validator().iter_errors(parse(text).data)]
