@@ -1391,6 +1391,7 @@ class JobConfig(Model):
         None,
         description="Addition: failure alerts, on by default (to the environment's topic); "
         "none turns them off for this job.",
+        json_schema_extra=string_form(any_case(("none",)), {"const": "none", "type": "string"}),
     )
     capacity: Literal["on-demand", "spot"] | None = Field(
         None,

@@ -41,24 +41,26 @@ def replaced(fragment: dict[str, Any], *, nullable: bool = False) -> Callable[[d
     return update
 
 
-def string_form(fragment: dict[str, Any]) -> Callable[[dict], None]:
-    """A json_schema_extra for a value that is a string or a map: `fragment` for the string."""
+def string_form(fragment: dict[str, Any], old: dict | None = None) -> Callable[[dict], None]:
+    """A json_schema_extra for a value that is a string or a map: `fragment` for the string
+    (the generated form `old`, by default a plain string)."""
+    old = old or {"type": "string"}
 
     def update(schema: dict[str, Any]) -> None:
-        if not _replace_member(schema, {"type": "string"}, fragment):
-            raise ValueError(f"no string form in {schema}")
+        if not _replace_member(schema, old, fragment):
+            raise ValueError(f"no {old} in {schema}")
 
     return update
 
 
 def _replace_member(schema: dict[str, Any], old: dict, new: dict) -> bool:
-    forms = schema.get("anyOf", ())
-    for index, form in enumerate(forms):
-        if form == old:
-            forms[index] = copy.deepcopy(new)
-            return True
-        if _replace_member(form, old, new):
-            return True
+    for forms in (schema.get("anyOf", []), schema.get("oneOf", [])):
+        for index, form in enumerate(forms):
+            if form == old:
+                forms[index] = copy.deepcopy(new)
+                return True
+            if _replace_member(form, old, new):
+                return True
     return False
 
 

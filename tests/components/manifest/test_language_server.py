@@ -1,0 +1,141 @@
+"""The committed JSON Schema in the real yaml-language-server (npm), over stdio: what an editor
+(VS Code's YAML extension, Neovim, JetBrains) shows for a manifest with the modeline that
+`scheduled-jobs init` writes.
+
+The server is installed by .ci/run into .cache/node, as .ci/node/package-lock.json pins it.
+Without node the test skips; under CI (CI=true) it fails instead, and a missing or different
+server is always a failure that says how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from components.manifest.model import JobConfig
+from tests.components.manifest.lsp import (
+    INSTALL,
+    SERVER_JS,
+    SERVER_VERSION,
+    LanguageServer,
+    find_node,
+    installed_version,
+    position,
+)
+from tests.paths import ROOT
+
+MODELINE = "# yaml-language-server: $schema=../manifest.schema.json\n"
+VALID = (
+    MODELINE
+    + """\
+name: report
+type: Scheduled Job
+image:
+  location: public.ecr.aws/docker/library/busybox:latest
+on:
+  schedule: "@daily"
+retries: 3
+cpu: 512
+memory: 1024
+network:
+  vpc:
+    placement: private
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    node = find_node()
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is not installed, and CI must run the language-server test")
+        pytest.skip("node is not installed: the yaml-language-server test needs Node.js")
+    version = installed_version()
+    if version != SERVER_VERSION or not SERVER_JS.is_file():
+        found = f"version {version} is" if version else "it is not"
+        pytest.fail(
+            f"the test needs yaml-language-server {SERVER_VERSION} in .cache/node, and "
+            f"{found} installed there; run (as .ci/run does): {INSTALL}"
+        )
+    project = tmp_path_factory.mktemp("project")
+    (project / "manifests" / "report").mkdir(parents=True)
+    shutil.copy(ROOT / "manifests" / "manifest.schema.json", project / "manifests")
+    client = LanguageServer(node, SERVER_JS)
+    try:
+        client.start(project)
+        yield client, project / "manifests" / "report"
+    finally:
+        client.close()
+
+
+def _open(server, name: str, text: str) -> str:
+    client, folder = server
+    path = folder / name
+    path.write_text(text)
+    return client.open(path, text)
+
+
+def _diagnostics(server, uri: str) -> list[dict]:
+    client, _ = server
+    return client.diagnostics(uri, until=lambda found: True)
+
+
+def test_a_valid_manifest_has_no_diagnostics(server):
+    uri = _open(server, "valid.yml", VALID)
+    assert _diagnostics(server, uri) == []
+
+
+def test_retries_20_is_flagged_on_its_line(server):
+    text = VALID.replace("retries: 3", "retries: 20")
+    uri = _open(server, "retries.yml", text)
+    found = _diagnostics(server, uri)
+    line = position(text, "retries: 20")["line"]
+    assert [(d["range"]["start"]["line"], d["message"]) for d in found] == [
+        (line, "Value is above the maximum of 10.")
+    ]
+
+
+def test_a_cpu_memory_pair_fargate_refuses_is_flagged_with_the_loaders_words(server):
+    text = VALID.replace("memory: 1024", "memory: 512")
+    uri = _open(server, "size.yml", text)
+    found = _diagnostics(server, uri)
+    assert [d["message"] for d in found] == [
+        "does not fit cpu 512 on Fargate; use 1024 to 4096 in steps of 1024 MiB"
+    ]
+
+
+def _labels(server, uri: str, at: dict) -> list[str]:
+    client, _ = server
+    answer = client.request(
+        "textDocument/completion", {"textDocument": {"uri": uri}, "position": at}
+    )
+    items = answer["items"] if isinstance(answer, dict) else answer
+    return [item["label"] for item in items]
+
+
+def test_completion_inside_on_offers_schedule_and_the_additions(server):
+    text = MODELINE + "name: report\non:\n  \n"
+    uri = _open(server, "on.yml", text)
+    labels = _labels(server, uri, position(text, "on:\n  ", len("on:\n  ")))
+    assert {"schedule", "timezone", "window"} <= set(labels)
+
+
+def test_completion_inside_network_does_not_offer_connect(server):
+    text = MODELINE + "name: report\nnetwork:\n  \n"
+    uri = _open(server, "network.yml", text)
+    labels = _labels(server, uri, position(text, "network:\n  ", len("network:\n  ")))
+    assert labels == ["vpc"]
+
+
+def test_hover_on_retries_shows_its_description(server):
+    client, _ = server
+    uri = _open(server, "hover.yml", VALID)
+    answer = client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": uri}, "position": position(VALID, "retries", 2)},
+    )
+    described = JobConfig.model_fields["retries"].description
+    assert described and described in answer["contents"]["value"]
