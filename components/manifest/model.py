@@ -1382,7 +1382,7 @@ class JobConfig(Model):
         None,
         description="Addition: what a start does while a run is still running: allow (the "
         "default, Copilot's behaviour), forbid (skip the new run) or replace (stop the "
-        "running one first). `jobs run --force` ignores it.",
+        "running one first). `scheduled-jobs run --force` ignores it.",
     )
     alerts: Annotated[
         either(Literal["none"], Alerts) | None,

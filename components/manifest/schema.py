@@ -134,6 +134,7 @@ def manifest_schema() -> dict[str, Any]:
     # No titles: pydantic's repeat the key ("Env File"), and an editor's hover shows a title
     # (the nearest one, the document's own for every field) above the description.
     _drop_titles(schema)
+    _collapse_types(schema)
     defs = schema["$defs"]
     schema.setdefault("allOf", []).extend(_job_rules(partial=False))
     schema["properties"]["image"] = {
@@ -158,6 +159,27 @@ def _drop_titles(node: Any) -> None:
     elif isinstance(node, list):
         for child in node:
             _drop_titles(child)
+
+
+def _collapse_types(node: Any) -> None:
+    """`anyOf: [{type: string}, {type: integer}, ...]` -> `type: [string, integer, ...]`: the
+    same values, and an editor's hover shows the field's description once (each alternative
+    would add an empty one)."""
+    if isinstance(node, dict):
+        forms = node.get("anyOf")
+        if (
+            isinstance(forms, list)
+            and len(forms) > 1
+            and all(isinstance(f, dict) and list(f) == ["type"] for f in forms)
+            and "type" not in node
+        ):
+            del node["anyOf"]
+            node["type"] = [f["type"] for f in forms]
+        for value in node.values():
+            _collapse_types(value)
+    elif isinstance(node, list):
+        for child in node:
+            _collapse_types(child)
 
 
 # ------------------------------------------------------------- rules across fields (rules.py)
