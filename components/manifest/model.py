@@ -31,6 +31,7 @@ from pydantic import (
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
 from components.manifest.schema import (
     DURATION,
+    INTERPOLATION,
     any_case,
     any_case_pattern,
     matching,
@@ -868,7 +869,7 @@ class Volume(Model):
         description="Where the volume is mounted in the container: fewer than 242 characters "
         "of a-z, A-Z, 0-9, ., -, _ and /.",
         json_schema_extra={  # on the string form; a number is a path's text too
-            "pattern": "^[a-zA-Z0-9._/-]+$",
+            "pattern": f"^[a-zA-Z0-9._/-]+$|{INTERPOLATION}",
             "patternErrorMessage": "may contain only a-z, A-Z, 0-9, ., -, _ and /",
             "maxLength": 241,
         },

@@ -85,9 +85,19 @@ def optional(extra: Any) -> Any:
     return update
 
 
+# A `${VAR}` reference (interpolate.py): the text is checked after it is replaced, so a value
+# holding one is left to the loader.
+INTERPOLATION = r"\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
+
+
 def matching(pattern: str, message: str) -> dict[str, Any]:
-    """A string matching `pattern`, with the message an editor shows when it does not."""
-    return {"type": "string", "pattern": pattern, "patternErrorMessage": message}
+    """A string matching `pattern` (anchored) or holding a `${VAR}`, with the message an
+    editor shows when it does not."""
+    return {
+        "type": "string",
+        "pattern": f"{pattern}|{INTERPOLATION}",
+        "patternErrorMessage": message,
+    }
 
 
 def any_case(words: Iterable[str]) -> dict[str, Any]:

@@ -139,9 +139,12 @@ on:
 """
 
 
+ENVIRON = {"TIMEOUT": "1h", "NAME": "job"}
+
+
 def _accepted_by_loader(text: str) -> bool:
     try:
-        load_manifest_text(text, app="demo", environ={})
+        load_manifest_text(text, app="demo", environ=ENVIRON)
     except ManifestError:
         return False
     return True
@@ -165,6 +168,8 @@ AGREE = [
     _case("timeout: 90s", True, "timeout-90s"),
     _case("timeout: 5 minutes", False, "timeout-words"),
     _case("timeout: 90", False, "timeout-no-unit"),
+    _case("timeout: ${TIMEOUT}", True, "timeout-interpolated"),
+    _case("name: ${NAME}", True, "name-interpolated"),
     _case("storage: {ephemeral: 20}", True, "ephemeral-20"),
     _case("storage: {ephemeral: 200}", True, "ephemeral-200"),
     _case("storage: {ephemeral: 19}", False, "ephemeral-19"),
