@@ -6,7 +6,7 @@ rest of the code sees one shape; the JSON Schema still shows both forms (json_sc
 Rules that involve one field live here; rules across fields live in rules.py.
 
 Every field has a description and, where JSON Schema can say it, its rule's bounds
-(`json_schema_extra`, see schema.py): editors show and check them. They cost nothing when a
+(`json_schema_extra`, see schema_extras.py): editors show and check them. They cost nothing when a
 manifest is validated (pydantic reads them only to build the JSON Schema).
 """
 
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
-from components.manifest.schema import (
+from components.manifest.schema_extras import (
     DURATION,
     INTERPOLATION,
     any_case,
@@ -50,15 +50,6 @@ MAX_TIMEOUT_SECONDS = 365 * 24 * 3600  # a Standard Step Functions execution las
 
 NAME_RULE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_NAME_LENGTH = 255
-
-# Fargate task sizes (rules.FARGATE_SIZES checks the pairs): the values editors offer.
-FARGATE_CPUS = (256, 512, 1024, 2048, 4096, 8192, 16384)
-FARGATE_MEMORIES = tuple(
-    sorted(
-        {512, *range(1024, 30720 + 1, 1024), *range(16384, 61440 + 1, 4096)}
-        | set(range(32768, 122880 + 1, 8192))
-    )
-)
 
 # CloudWatch Logs accepts only these retention periods (days).
 LOG_RETENTION_DAYS = (
@@ -1303,14 +1294,10 @@ class JobConfig(Model):
         DEFAULT_CPU,
         description="CPU units for the task (1024 = 1 vCPU): a Fargate size, which fixes the "
         "memory allowed. Windows: at least 1024.",
-        json_schema_extra={"enum": list(FARGATE_CPUS)},
     )
     memory: Annotated[int, Field(gt=0)] = Field(
         DEFAULT_MEMORY,
-        description="Memory for the task in MiB, as Fargate pairs it with cpu: 256: 512-2048; "
-        "512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384 (1 GiB steps); 4096: 8192-30720; "
-        "8192: 16384-61440 (4 GiB steps); 16384: 32768-122880 (8 GiB steps).",
-        json_schema_extra={"enum": list(FARGATE_MEMORIES)},
+        description="Memory for the task in MiB, as Fargate pairs it with cpu:",
     )
     platform: Annotated[
         PlatformArgs | None,
