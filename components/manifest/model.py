@@ -6,8 +6,8 @@ rest of the code sees one shape; the JSON Schema still shows both forms (json_sc
 Rules that involve one field live here; rules across fields live in rules.py.
 
 Every field has a description and, where JSON Schema can say it, its rule's bounds
-(`json_schema_extra`, see schema_extras.py): editors show and check them. They cost nothing when a
-manifest is validated (pydantic reads them only to build the JSON Schema).
+(`json_schema_extra`, see schema_extras.py): editors show and check them. Validation does not
+read them; pydantic uses them only when it builds the JSON Schema.
 """
 
 from __future__ import annotations
@@ -395,10 +395,11 @@ class FromCfn(Model):
     from_cfn: NonEmptyStr = Field(description="Name of a CloudFormation export to import.")
 
 
-# Environment variable names: no '=', whitespace or NUL (_variable_name).
+# Environment variable names: none of VARIABLE_NAME_FORBIDDEN's characters (_variable_name).
 VARIABLE_NAMES = {
     "propertyNames": matching(
-        "^[^=\\s\\u0000]+$", "a variable name may not contain '=', spaces or NUL"
+        f"^[^{VARIABLE_NAME_FORBIDDEN.pattern[1:-1]}]+$",
+        "a variable name may not contain '=', spaces or NUL",
     )
 }
 
@@ -860,7 +861,7 @@ class Volume(Model):
         description="Where the volume is mounted in the container: fewer than 242 characters "
         "of a-z, A-Z, 0-9, ., -, _ and /.",
         json_schema_extra={  # on the string form; a number is a path's text too
-            "pattern": f"^[a-zA-Z0-9._/-]+$|{INTERPOLATION}",
+            "pattern": f"{VOLUME_PATH.pattern}|{INTERPOLATION}",
             "patternErrorMessage": "may contain only a-z, A-Z, 0-9, ., -, _ and /",
             "maxLength": 241,
         },
@@ -992,8 +993,7 @@ class Sidecar(Model):
             {
                 "anyOf": [
                     matching(
-                        "^\\d{1,5}(?:/(?:tcp|udp))?$",
-                        "must be a port from 1 to 65535, optionally with /tcp or /udp",
+                        PORT.pattern, "must be a port from 1 to 65535, optionally with /tcp or /udp"
                     ),
                     {"type": "integer", "minimum": 1, "maximum": 65535},
                 ]
@@ -1167,7 +1167,7 @@ TOPIC_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
 class Topic(Model):
     name: NonEmptyStr = Field(
         description="The topic's name: letters, digits, _ and -.",
-        json_schema_extra=matching("^[a-zA-Z0-9_-]+$", "may contain only letters, digits, _ and -"),
+        json_schema_extra=matching(TOPIC_NAME.pattern, "may contain only letters, digits, _ and -"),
     )
     fifo: either(bool, FifoConfig) | None = Field(
         None, description="A FIFO topic (.fifo is appended to its name): true or a map."
