@@ -188,6 +188,16 @@ class LanguageServer:
         )
         return uri
 
+    def change(self, uri: str, text: str, version: int) -> None:
+        """Replace the whole text of an open document."""
+        self.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": text}],
+            },
+        )
+
     def close(self) -> None:
         """Shut down politely, then kill: the process never outlives the test."""
         try:

@@ -78,32 +78,36 @@ def _open(server, name: str, text: str) -> str:
     return client.open(path, text)
 
 
-def _diagnostics(server, uri: str) -> list[dict]:
+def _diagnostics(server, uri: str, *, until) -> list[dict]:
     client, _ = server
-    return client.diagnostics(uri, until=lambda found: True)
+    return client.diagnostics(uri, until=until)
 
 
-def test_a_valid_manifest_has_no_diagnostics(server):
-    uri = _open(server, "valid.yml", VALID)
-    assert _diagnostics(server, uri) == []
+def _where(found: list[dict]) -> list[tuple[int, str]]:
+    return [(d["range"]["start"]["line"], d["message"]) for d in found]
 
 
-def test_retries_20_is_flagged_on_its_line(server):
+def test_retries_20_is_flagged_on_its_line_and_a_valid_manifest_is_clean(server):
+    client, _ = server
     text = VALID.replace("retries: 3", "retries: 20")
     uri = _open(server, "retries.yml", text)
-    found = _diagnostics(server, uri)
+    found = _diagnostics(server, uri, until=bool)
     line = position(text, "retries: 20")["line"]
-    assert [(d["range"]["start"]["line"], d["message"]) for d in found] == [
-        (line, "Value is above the maximum of 10.")
-    ]
+    assert _where(found) == [(line, "Value is above the maximum of 10.")]
+    # The same document, corrected: the server clears it (so [] means "checked and valid").
+    client.change(uri, VALID, version=2)
+    assert _diagnostics(server, uri, until=lambda found: found == []) == []
 
 
 def test_a_cpu_memory_pair_fargate_refuses_is_flagged_with_the_loaders_words(server):
     text = VALID.replace("memory: 1024", "memory: 512")
     uri = _open(server, "size.yml", text)
-    found = _diagnostics(server, uri)
-    assert [d["message"] for d in found] == [
-        "does not fit cpu 512 on Fargate; use 1024 to 4096 in steps of 1024 MiB"
+    found = _diagnostics(server, uri, until=bool)
+    assert _where(found) == [
+        (
+            position(text, "memory: 512")["line"],
+            "does not fit cpu 512 on Fargate; use 1024 to 4096 in steps of 1024 MiB",
+        )
     ]
 
 
