@@ -143,3 +143,24 @@ def test_hover_on_retries_shows_its_description(server):
     )
     described = JobConfig.model_fields["retries"].description
     assert described and described in answer["contents"]["value"]
+
+
+# Every example job and testdata manifest is valid (test_schema.py checks them with the loader):
+# the real server must not flag any of them either (its regexes are JavaScript's, not Python's).
+MANIFESTS = sorted(ROOT.glob("manifests/*/manifest.yml")) + sorted(
+    (ROOT / "tests" / "testdata").glob("*.yml")
+)
+MARKER = "x-not-a-field: 1"  # one known problem, so an answer is known to be the schema's
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_server_flags_nothing_in_a_valid_manifest(server, path):
+    text = path.read_text()
+    if not text.startswith(MODELINE):
+        text = MODELINE + text
+    text = text.rstrip("\n") + "\n" + MARKER + "\n"
+    uri = _open(server, f"{path.parent.name}-{path.stem}.yml", text)
+    found = _diagnostics(server, uri, until=bool)
+    assert _where(found) == [
+        (position(text, MARKER)["line"], "Property x-not-a-field is not allowed.")
+    ]
