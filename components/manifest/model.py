@@ -3,7 +3,11 @@
 Attribute names equal the YAML keys. Where Copilot accepts two forms of a value (a string or a
 map, a bool or a map), a before-validator turns the short form into the canonical one, so the
 rest of the code sees one shape; the JSON Schema still shows both forms (json_schema_input_type).
-Rules that involve one field live here; rules across fields live in components/validate.py.
+Rules that involve one field live here; rules across fields live in rules.py.
+
+Every field has a description and, where JSON Schema can say it, its rule's bounds
+(`json_schema_extra`, see schema_extras.py): editors show and check them. Validation does not
+read them; pydantic uses them only when it builds the JSON Schema.
 """
 
 from __future__ import annotations
@@ -25,6 +29,16 @@ from pydantic import (
 )
 
 from components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from components.manifest.schema_extras import (
+    DURATION,
+    INTERPOLATION,
+    any_case,
+    any_case_pattern,
+    matching,
+    optional,
+    replaced,
+    string_form,
+)
 from components.manifest.source import as_bool, source_text
 
 JOB_TYPE = "Scheduled Job"
@@ -376,7 +390,79 @@ ImageLocation = Annotated[
 
 
 class FromCfn(Model):
+    """A value imported from a CloudFormation stack's export."""
+
     from_cfn: NonEmptyStr = Field(description="Name of a CloudFormation export to import.")
+
+
+# Environment variable names: none of VARIABLE_NAME_FORBIDDEN's characters (_variable_name).
+VARIABLE_NAMES = {
+    "propertyNames": matching(
+        f"^[^{VARIABLE_NAME_FORBIDDEN.pattern[1:-1]}]+$",
+        "a variable name may not contain '=', spaces or NUL",
+    )
+}
+
+
+def _variables(whose: str) -> Any:
+    return Field(
+        default_factory=dict,
+        description=f"Environment variables of {whose}: NAME: value, or NAME: {{from_cfn: "
+        "<export>}. Numbers and booleans are taken as written.",
+        json_schema_extra=VARIABLE_NAMES,
+    )
+
+
+def _secrets(whose: str) -> Any:
+    return Field(
+        default_factory=dict,
+        description=f"Secrets injected into {whose} as environment variables: NAME: an SSM "
+        "parameter name or ARN, {secretsmanager: <name>} or {from_cfn: <export>}. The "
+        "execution role may read exactly these.",
+        json_schema_extra=VARIABLE_NAMES,
+    )
+
+
+def _env_file(whose: str) -> Any:
+    return Field(
+        None,
+        description=f"A .env file (relative to the project) loaded into {whose}; it is "
+        "uploaded to S3 on deploy.",
+        examples=["config/job.env"],
+    )
+
+
+def _entrypoint(whose: str) -> Any:
+    return Field(
+        None,
+        description=f"Overrides the image's ENTRYPOINT for {whose}: a string split with shell "
+        "rules, or a list of words.",
+    )
+
+
+def _command(whose: str) -> Any:
+    return Field(
+        None,
+        description=f"Overrides the image's CMD for {whose}: a string split with shell rules, "
+        "or a list of words.",
+        examples=[["python", "-m", "report"], "python -m report --all"],
+    )
+
+
+def _labels() -> Any:
+    return Field(default_factory=dict, description="Docker labels on the container.")
+
+
+def _depends_on() -> Any:
+    return Field(
+        default_factory=dict,
+        description="Containers to wait for before this one starts: <container>: start, "
+        "complete, success or healthy (an essential container: start or healthy only).",
+    )
+
+
+def _healthcheck() -> Any:
+    return Field(None, description="The container's health check (ECS HealthCheck).")
 
 
 VariableValue = either(Text, FromCfn)
@@ -385,8 +471,19 @@ VariableValue = either(Text, FromCfn)
 class SecretRef(Model):
     """The map forms of a secret: a Secrets Manager secret name, or a CloudFormation export."""
 
-    secretsmanager: Annotated[NonEmptyStr, AfterValidator(_secretsmanager_name)] | None = None
-    from_cfn: NonEmptyStr | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["secretsmanager"]}, {"required": ["from_cfn"]}]}
+    )
+
+    secretsmanager: Annotated[NonEmptyStr, AfterValidator(_secretsmanager_name)] | None = Field(
+        None,
+        description="A Secrets Manager secret by name or ARN, optionally followed by "
+        ":json-key:version-stage:version-id to pick one value.",
+        examples=["demo/db-password"],
+    )
+    from_cfn: NonEmptyStr | None = Field(
+        None, description="Name of a CloudFormation export that holds the parameter or secret ARN."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SecretRef:
@@ -406,11 +503,26 @@ SecretValue = either(Annotated[NonEmptyStr, AfterValidator(_secret_plain)], Secr
 
 
 class BuildArgs(Model):
-    context: Text | None = None
-    dockerfile: Text | None = None
-    args: dict[str, Text] = Field(default_factory=dict)
-    target: Text | None = None
-    cache_from: list[Text] = Field(default_factory=list)
+    """How to build the image (docker build --file DOCKERFILE --target ... CONTEXT)."""
+
+    context: Text | None = Field(
+        None,
+        description="The build context folder, relative to the project (default: the "
+        "Dockerfile's folder).",
+    )
+    dockerfile: Text | None = Field(
+        None,
+        description="Path of the Dockerfile, relative to the project (default: "
+        "<context>/Dockerfile).",
+        examples=["Dockerfile"],
+    )
+    args: dict[str, Text] = Field(
+        default_factory=dict, description="Build arguments (--build-arg NAME=value)."
+    )
+    target: Text | None = Field(None, description="The stage of a multi-stage build to build.")
+    cache_from: list[Text] = Field(
+        default_factory=list, description="Images to use as cache sources (--cache-from)."
+    )
 
 
 def _build_from_str(value: Any) -> Any:
@@ -430,7 +542,11 @@ def _condition(value: Any) -> Any:
     )
 
 
-Condition = Annotated[str, BeforeValidator(_condition, json_schema_input_type=str)]
+Condition = Annotated[
+    str,
+    BeforeValidator(_condition, json_schema_input_type=str),
+    Field(json_schema_extra=replaced(any_case(DEPENDENCY_CONDITIONS))),
+]
 
 
 def _seconds_between(low: int, high: int):
@@ -446,22 +562,73 @@ def _seconds_between(low: int, high: int):
 class HealthCheck(Model):
     """Container health check; ranges are ECS's (Copilot passes them on unchecked)."""
 
-    command: Annotated[list[Text], Field(min_length=1)]
-    interval: Annotated[Duration, AfterValidator(_seconds_between(5, 300))] | None = None
-    retries: Annotated[int, Field(ge=1, le=10)] | None = None
-    timeout: Annotated[Duration, AfterValidator(_seconds_between(2, 120))] | None = None
-    start_period: Annotated[Duration, AfterValidator(_seconds_between(0, 300))] | None = None
+    command: Annotated[list[Text], Field(min_length=1)] = Field(
+        description='The check to run, as ECS takes it: ["CMD-SHELL", "curl -f '
+        'http://localhost/ || exit 1"] or ["CMD", "prog", "arg"].',
+        examples=[["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]],
+    )
+    interval: Annotated[Duration, AfterValidator(_seconds_between(5, 300))] | None = Field(
+        None,
+        description="Time between checks, whole seconds from 5s to 300s (ECS default 30s).",
+        json_schema_extra=DURATION,
+    )
+    retries: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        None,
+        description="Failed checks in a row before the container is unhealthy, 1 to 10 (ECS "
+        "default 3).",
+    )
+    timeout: Annotated[Duration, AfterValidator(_seconds_between(2, 120))] | None = Field(
+        None,
+        description="How long one check may take, whole seconds from 2s to 120s (ECS default 5s).",
+        json_schema_extra=DURATION,
+    )
+    start_period: Annotated[Duration, AfterValidator(_seconds_between(0, 300))] | None = Field(
+        None,
+        description="Grace period after start during which failures do not count, whole "
+        "seconds from 0s to 300s.",
+        json_schema_extra=DURATION,
+    )
+
+
+# "build" and "location" exclude each other (the top level also needs one of them: schema.py).
+_BUILD_OR_LOCATION = ConfigDict(json_schema_extra={"not": {"required": ["build", "location"]}})
+
+
+def _build() -> Any:
+    return Field(
+        None,
+        description="Build the image from a Dockerfile: its path, or a map (context, "
+        "dockerfile, args, target, cache_from). Exclusive with location.",
+        examples=["Dockerfile"],
+    )
+
+
+def _location(what: str) -> Any:
+    return Field(
+        None,
+        description=f"{what}: [registry/]repository[:tag] or @sha256:<digest>, at most 255 "
+        "characters. Exclusive with build.",
+        examples=["public.ecr.aws/docker/library/python:3.12-slim"],
+    )
 
 
 class Image(Model):
+    """The job's container image: build one (build) or use an existing one (location)."""
+
+    model_config = _BUILD_OR_LOCATION
+
     build: Annotated[
         BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
-    ] = None
-    location: ImageLocation | None = None
-    credentials: RegistryCredentials | None = None
-    labels: dict[str, Text] = Field(default_factory=dict)
-    depends_on: dict[str, Condition] = Field(default_factory=dict)
-    healthcheck: HealthCheck | None = None
+    ] = _build()
+    location: ImageLocation | None = _location("An existing image to run")
+    credentials: RegistryCredentials | None = Field(
+        None,
+        description="A Secrets Manager secret (name or ARN) holding the username and password "
+        "of a private registry.",
+    )
+    labels: dict[str, Text] = _labels()
+    depends_on: dict[str, Condition] = _depends_on()
+    healthcheck: HealthCheck | None = _healthcheck()
 
     @model_validator(mode="after")
     def _build_or_location(self) -> Image:
@@ -495,8 +662,31 @@ ARCHITECTURES = ("x86_64", "amd64", "arm", "arm64")
 
 
 class PlatformArgs(Model):
-    osfamily: Text
-    architecture: Text
+    """The task's operating system and CPU architecture, as a map."""
+
+    model_config = ConfigDict(
+        json_schema_extra={  # _windows_is_x86
+            "if": {"properties": {"osfamily": {"pattern": "^[wW][iI][nN][dD][oO][wW][sS]"}}},
+            "then": {
+                "properties": {
+                    "architecture": {
+                        "pattern": any_case_pattern(("x86_64", "amd64")),
+                        "patternErrorMessage": "Windows containers run on x86_64 only",
+                    }
+                }
+            },
+        }
+    )
+
+    osfamily: Text = Field(
+        description="The OS family: linux, windows (Windows Server 2019 Core), or "
+        "windows_server_2019_core/_full, windows_server_2022_core/_full.",
+        json_schema_extra=replaced(any_case(OS_FAMILIES)),
+    )
+    architecture: Text = Field(
+        description="The CPU architecture: x86_64 (or amd64), arm64 (or arm, Linux only).",
+        json_schema_extra=replaced(any_case(ARCHITECTURES)),
+    )
 
     @field_validator("osfamily")
     @classmethod
@@ -568,7 +758,11 @@ def _exec_from_bool(value: Any) -> Any:
 
 
 class ExecConfig(Model):
-    enable: bool | None = None
+    enable: bool | None = Field(
+        None,
+        description="Allow `scheduled-jobs exec` into a running task (ECS Exec): the task role "
+        "gets the SSM messages permissions.",
+    )
 
 
 def _count(value: Any) -> Any:
@@ -590,17 +784,50 @@ def _count_is_one(value: int) -> int:
 
 
 class EFSAuth(Model):
-    iam: bool | None = None
-    access_point_id: Text | None = None
+    iam: bool | None = Field(
+        None, description="Mount with the task role's IAM authorization (IAM: ENABLED)."
+    )
+    access_point_id: Text | None = Field(
+        None, description="An EFS access point to mount through (then auth.iam must be true)."
+    )
+
+
+_EFS_OWN = ("id", "from_cfn", "root_dir", "auth")  # an existing file system (_rules)
+_EFS_MANAGED = ("uid", "gid")
 
 
 class EFSConfig(Model):
-    id: NonEmptyStr | None = None
-    from_cfn: NonEmptyStr | None = None
-    root_dir: Text | None = None
-    auth: EFSAuth | None = None
-    uid: int | None = None
-    gid: int | None = None
+    """An EFS file system: an existing one (id or from_cfn, root_dir, auth), or the
+    environment's managed one with the owner of the job's folder (uid and gid)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "anyOf": [
+                    {"required": ["id", "from_cfn"]},
+                    *({"required": [own, managed]} for own in _EFS_OWN for managed in _EFS_MANAGED),
+                ]
+            },
+            "dependentRequired": {"uid": ["gid"], "gid": ["uid"]},
+        }
+    )
+
+    id: NonEmptyStr | None = Field(None, description="The file system ID (fs-...).")
+    from_cfn: NonEmptyStr | None = Field(
+        None, description="A CloudFormation export holding the file system ID."
+    )
+    root_dir: Text | None = Field(
+        None, description='The folder of the file system to mount (default "/").'
+    )
+    auth: EFSAuth | None = Field(None, description="How the task authorizes the mount.")
+    uid: int | None = Field(
+        None,
+        description="Managed EFS: the POSIX user owning the job's folder (not 0); with gid.",
+        json_schema_extra={"not": {"const": 0}},
+    )
+    gid: int | None = Field(
+        None, description="Managed EFS: the POSIX group owning the job's folder; with uid."
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> EFSConfig:
@@ -630,9 +857,22 @@ VOLUME_PATH = re.compile(r"^[a-zA-Z0-9.\-_/]+$")
 
 
 class Volume(Model):
-    path: NonEmptyStr
-    read_only: bool | None = None
-    efs: either(bool, EFSConfig) | None = None
+    path: NonEmptyStr = Field(
+        description="Where the volume is mounted in the container: fewer than 242 characters "
+        "of a-z, A-Z, 0-9, ., -, _ and /.",
+        json_schema_extra={  # on the string form; a number is a path's text too
+            "pattern": f"{VOLUME_PATH.pattern}|{INTERPOLATION}",
+            "patternErrorMessage": "may contain only a-z, A-Z, 0-9, ., -, _ and /",
+            "maxLength": 241,
+        },
+        examples=["/data"],
+    )
+    read_only: bool | None = Field(None, description="Mount read-only (Copilot's default: true).")
+    efs: either(bool, EFSConfig) | None = Field(
+        None,
+        description="true: the environment's managed EFS; false or unset: a scratch volume "
+        "shared by the task's containers; a map: an existing EFS file system.",
+    )
 
     @field_validator("path")
     @classmethod
@@ -648,20 +888,47 @@ class Storage(Model):
     ephemeral: Annotated[int, Field(ge=20, le=200)] | None = Field(
         None, description="Task ephemeral storage in GiB, 20 to 200 (Fargate's default is 20)."
     )
-    readonly_fs: bool | None = None
-    volumes: dict[str, Volume] = Field(default_factory=dict)
+    readonly_fs: bool | None = Field(
+        None, description="Make the job container's root file system read-only (not on Windows)."
+    )
+    volumes: dict[str, Volume] = Field(
+        default_factory=dict,
+        description="Volumes by name; sidecars mount them with mount_points. At most one "
+        "managed EFS volume.",
+    )
 
 
 class FirelensLogging(Model):
-    retention: int = DEFAULT_LOG_RETENTION
-    image: Text | None = None
-    destination: dict[str, Text] = Field(default_factory=dict)
-    enableMetadata: bool | None = None  # noqa: N815 - Copilot's key
-    secretOptions: dict[str, SecretValue] = Field(default_factory=dict)  # noqa: N815
-    configFilePath: Text | None = None  # noqa: N815
-    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
-    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
-    env_file: Text | None = None
+    """The log group's retention; any other field adds a FireLens (Fluent Bit) log router."""
+
+    retention: int = Field(
+        DEFAULT_LOG_RETENTION,
+        description="Days the log group keeps the job's logs: a CloudWatch Logs retention "
+        "(1, 3, 5, 7, 14, 30, ... 3653).",
+        json_schema_extra={"enum": list(LOG_RETENTION_DAYS)},
+    )
+    image: Text | None = Field(
+        None,
+        description="The log router's image (default "
+        "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable).",
+    )
+    destination: dict[str, Text] = Field(
+        default_factory=dict,
+        description="The FireLens output plugin's options (Name: cloudwatch, region: ...).",
+    )
+    enableMetadata: bool | None = Field(  # noqa: N815 - Copilot's key
+        None, description="Add ECS metadata to each log record (default true)."
+    )
+    secretOptions: dict[str, SecretValue] = Field(  # noqa: N815
+        default_factory=dict,
+        description="Output options read from SSM or Secrets Manager (option: parameter).",
+    )
+    configFilePath: Text | None = Field(  # noqa: N815
+        None, description="A Fluent Bit configuration file inside the router's image."
+    )
+    variables: dict[VariableName, VariableValue] = _variables("the log router")
+    secrets: dict[VariableName, SecretValue] = _secrets("the log router")
+    env_file: Text | None = _env_file("the log router")
 
     @field_validator("retention")
     @classmethod
@@ -675,16 +942,20 @@ class FirelensLogging(Model):
 
 
 class MountPoint(Model):
-    source_volume: NonEmptyStr
-    path: NonEmptyStr
-    read_only: bool | None = None
+    source_volume: NonEmptyStr = Field(description="A volume named in storage.volumes.")
+    path: NonEmptyStr = Field(description="Where the sidecar sees it.", examples=["/data"])
+    read_only: bool | None = Field(None, description="Mount read-only (default true).")
 
 
 class SidecarImage(Model):
+    """A sidecar's image as a map: build one, or use an existing one."""
+
+    model_config = _BUILD_OR_LOCATION
+
     build: Annotated[
         BuildArgs | None, BeforeValidator(_build_from_str, json_schema_input_type=str | BuildArgs)
-    ] = None
-    location: ImageLocation | None = None
+    ] = _build()
+    location: ImageLocation | None = _location("An existing image")
 
     @model_validator(mode="after")
     def _build_or_location(self) -> SidecarImage:
@@ -712,22 +983,51 @@ def _port(value: Any) -> Any:
 
 
 class Sidecar(Model):
-    port: Annotated[str, BeforeValidator(_port, json_schema_input_type=str | int)] | None = None
+    """Another container in the job's task."""
+
+    port: Annotated[str, BeforeValidator(_port, json_schema_input_type=str | int)] | None = Field(
+        None,
+        description="The port the sidecar listens on, 1 to 65535, optionally with /tcp or /udp "
+        '("8080/udp"); unique across sidecars.',
+        json_schema_extra=replaced(
+            {
+                "anyOf": [
+                    matching(
+                        PORT.pattern, "must be a port from 1 to 65535, optionally with /tcp or /udp"
+                    ),
+                    {"type": "integer", "minimum": 1, "maximum": 65535},
+                ]
+            },
+            nullable=True,
+        ),
+    )
     image: Annotated[
         SidecarImage,
         BeforeValidator(_sidecar_image_from_str, json_schema_input_type=str | SidecarImage),
-    ]
-    essential: bool | None = None
-    credentialsParameter: RegistryCredentials | None = None  # noqa: N815 - Copilot's key
-    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
-    env_file: Text | None = None
-    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
-    mount_points: list[MountPoint] = Field(default_factory=list)
-    labels: dict[str, Text] = Field(default_factory=dict)
-    depends_on: dict[str, Condition] = Field(default_factory=dict)
-    healthcheck: HealthCheck | None = None
-    entrypoint: CommandLine = None
-    command: CommandLine = None
+    ] = Field(
+        description="The sidecar's image: an image reference, or a map (build or location).",
+        examples=["public.ecr.aws/aws-observability/aws-otel-collector:latest"],
+    )
+    essential: bool | None = Field(
+        None,
+        description="Whether the task stops when this container exits (default true).",
+    )
+    credentialsParameter: RegistryCredentials | None = Field(  # noqa: N815 - Copilot's key
+        None,
+        description="A Secrets Manager secret (name or ARN) holding a private registry's "
+        "username and password.",
+    )
+    variables: dict[VariableName, VariableValue] = _variables("the sidecar")
+    env_file: Text | None = _env_file("the sidecar")
+    secrets: dict[VariableName, SecretValue] = _secrets("the sidecar")
+    mount_points: list[MountPoint] = Field(
+        default_factory=list, description="Volumes from storage.volumes this sidecar mounts."
+    )
+    labels: dict[str, Text] = _labels()
+    depends_on: dict[str, Condition] = _depends_on()
+    healthcheck: HealthCheck | None = _healthcheck()
+    entrypoint: CommandLine = _entrypoint("the sidecar")
+    command: CommandLine = _command("the sidecar")
 
     @property
     def is_essential(self) -> bool:
@@ -752,31 +1052,42 @@ def _window(value: str) -> str:
 
 
 class On(Model):
+    """When the job runs."""
+
     schedule: NonEmptyStr = Field(
         description='When to run: a 5-field cron ("0 9 * * 1-5"), @hourly/@daily/@weekly/'
         '@monthly/@yearly, "@every 90m", rate(...)/cron(...) in AWS form, '
         'at(yyyy-mm-ddThh:mm:ss) for one run, or "none". A "CRON_TZ=<zone> " prefix sets the '
-        "time zone."
+        "time zone.",
+        examples=["@daily", "0 9 * * 1-5", "@every 30m", "rate(1 hour)", "none"],
     )
     # Additions (not Copilot keys): they move the job to EventBridge Scheduler.
     timezone: Annotated[Text, AfterValidator(_zone)] | None = Field(
         None,
         description="Addition: the IANA time zone the schedule runs in (e.g. Europe/London; "
         "daylight saving handled by AWS). Default UTC.",
+        examples=["Europe/London", "America/New_York"],
     )
     window: Annotated[Duration, AfterValidator(_window)] | None = Field(
         None,
-        description="Addition: a flexible time window, 1m to 24h: each run starts at some "
-        "moment within this long after the scheduled time. Default off.",
+        description="Addition: a flexible time window, whole minutes from 1m to 24h: each run "
+        "starts at some moment within this long after the scheduled time. Default off.",
+        examples=["15m"],
+        json_schema_extra=DURATION,
     )
 
 
 class SubnetsFromTags(Model):
-    from_tags: dict[str, Text | list[Text]]
+    from_tags: dict[str, Text | list[Text]] = Field(
+        description="The subnets carrying these tags (tag: value or a list of values), found "
+        "at deploy time."
+    )
 
 
 class PlacementMap(Model):
-    subnets: either(Annotated[list[NonEmptyStr], Field(min_length=1)], SubnetsFromTags)
+    subnets: either(Annotated[list[NonEmptyStr], Field(min_length=1)], SubnetsFromTags) = Field(
+        description="Subnet IDs, or {from_tags: {...}}; the task gets no public IP."
+    )
 
 
 def _placement(value: Any) -> Any:
@@ -791,8 +1102,13 @@ SecurityGroupValue = either(NonEmptyStr, FromCfn)
 
 
 class SecurityGroups(Model):
-    groups: list[SecurityGroupValue] = Field(default_factory=list)
-    deny_default: bool | None = None
+    groups: list[SecurityGroupValue] = Field(
+        default_factory=list, description="Security group IDs or {from_cfn: <export>}."
+    )
+    deny_default: bool | None = Field(
+        None,
+        description="Leave out the environment's security group (then list at least one group).",
+    )
 
 
 def _security_groups_from_list(value: Any) -> Any:
@@ -803,31 +1119,59 @@ class Vpc(Model):
     placement: Annotated[
         either(Literal["public", "private"], PlacementMap),
         BeforeValidator(_placement),
-    ] = "public"
+    ] = Field(
+        "public",
+        description="public (default: public subnets with a public IP), private (private "
+        "subnets, through the NAT) or {subnets: [...]}.",
+    )
     security_groups: Annotated[
         SecurityGroups,
         BeforeValidator(
             _security_groups_from_list,
             json_schema_input_type=list[SecurityGroupValue] | SecurityGroups,
         ),
-    ] = Field(default_factory=SecurityGroups)
+    ] = Field(
+        default_factory=SecurityGroups,
+        description="Security groups added to the environment's: a list, or {groups, "
+        "deny_default}.",
+    )
 
 
 class Network(Model):
-    vpc: Vpc = Field(default_factory=Vpc)
-    connect: Any = None  # Service Connect: parsed by Copilot, meaningless for a job
+    vpc: Vpc = Field(default_factory=Vpc, description="Where the task runs in the VPC.")
+    # Service Connect: parsed by Copilot, meaningless for a job; refused when set
+    # (unsupported.py), so editors neither offer it nor accept more than `false`.
+    connect: Any = Field(
+        None,
+        description="Not supported: Service Connect does not apply to jobs.",
+        json_schema_extra=replaced(
+            {
+                "enum": [False, None],
+                "deprecated": True,
+                "doNotSuggest": True,
+                "errorMessage": "not supported: Service Connect does not apply to jobs",
+            }
+        ),
+    )
 
 
 class FifoConfig(Model):
-    content_based_deduplication: bool | None = None
+    content_based_deduplication: bool | None = Field(
+        None, description="Deduplicate messages by a hash of their body."
+    )
 
 
 TOPIC_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
 class Topic(Model):
-    name: NonEmptyStr
-    fifo: either(bool, FifoConfig) | None = None
+    name: NonEmptyStr = Field(
+        description="The topic's name: letters, digits, _ and -.",
+        json_schema_extra=matching(TOPIC_NAME.pattern, "may contain only letters, digits, _ and -"),
+    )
+    fifo: either(bool, FifoConfig) | None = Field(
+        None, description="A FIFO topic (.fifo is appended to its name): true or a map."
+    )
 
     @field_validator("name")
     @classmethod
@@ -838,12 +1182,20 @@ class Topic(Model):
 
 
 class Publish(Model):
-    topics: list[Topic] = Field(default_factory=list)
+    topics: list[Topic] = Field(
+        default_factory=list,
+        description="SNS topics the job may publish to; their ARNs are in COPILOT_SNS_TOPIC_ARNS.",
+    )
 
 
 class TaskdefOverride(Model):
-    path: NonEmptyStr
-    value: Any = None
+    path: NonEmptyStr = Field(
+        description="A path in the task definition's properties, as Copilot's: "
+        "ContainerDefinitions[0].Ulimits[-] (- appends). Family and container names cannot be "
+        "overridden.",
+        examples=["ContainerDefinitions[0].Ulimits[-]"],
+    )
+    value: Any = Field(None, description="The value to set there.")
 
     @field_validator("path")
     @classmethod
@@ -881,9 +1233,15 @@ class Alerts(Model):
     email: list[Annotated[Text, AfterValidator(_email)]] = Field(
         default_factory=list,
         description="Email addresses subscribed to this job's failures (each confirms once).",
+        json_schema_extra={"items": matching(EMAIL.pattern, "is not an email address")},
     )
     topic: Annotated[Text, AfterValidator(_topic_arn)] | None = Field(
-        None, description="An existing SNS topic ARN that also receives them."
+        None,
+        description="An existing SNS topic ARN that also receives them.",
+        json_schema_extra=replaced(
+            matching(SNS_TOPIC_ARN.pattern, "is not an SNS topic ARN (arn:aws:sns:...)"),
+            nullable=True,
+        ),
     )
     on: Annotated[list[Literal["failed", "timed_out", "aborted"]], Field(min_length=1)] = Field(
         default_factory=lambda: list(ALERT_EVENTS),
@@ -926,40 +1284,93 @@ def _timeout(value: str) -> str:
 class JobConfig(Model):
     """Everything a job sets that an `environments.<env>` block may override."""
 
-    image: Image
-    entrypoint: CommandLine = None
-    command: CommandLine = None
-    cpu: Annotated[int, Field(gt=0)] = DEFAULT_CPU
-    memory: Annotated[int, Field(gt=0)] = DEFAULT_MEMORY
+    image: Image = Field(
+        description="The job's container image: build (a Dockerfile) or location (an "
+        "existing image)."
+    )
+    entrypoint: CommandLine = _entrypoint("the job")
+    command: CommandLine = _command("the job")
+    cpu: Annotated[int, Field(gt=0)] = Field(
+        DEFAULT_CPU,
+        description="CPU units for the task (1024 = 1 vCPU): a Fargate size, which fixes the "
+        "memory allowed. Windows: at least 1024.",
+    )
+    memory: Annotated[int, Field(gt=0)] = Field(
+        DEFAULT_MEMORY,
+        description="Memory for the task in MiB, as Fargate pairs it with cpu:",
+    )
     platform: Annotated[
         PlatformArgs | None,
         BeforeValidator(_platform_from_str, json_schema_input_type=str | PlatformArgs | None),
-    ] = None
+    ] = Field(
+        None,
+        description="The task's OS and architecture: linux/x86_64 (default), linux/arm64, "
+        "windows/x86_64 (and amd64, arm spellings), or {osfamily, architecture}.",
+        json_schema_extra=string_form(any_case(PLATFORM_STRINGS)),
+    )
     count: Annotated[
         int, BeforeValidator(_count, json_schema_input_type=int), AfterValidator(_count_is_one)
-    ] = 1
+    ] = Field(
+        1,
+        description="Tasks per run: always 1 for a scheduled job (Copilot's key; leave it out).",
+        json_schema_extra={"const": 1},
+    )
     exec: Annotated[
         ExecConfig | None,
-        BeforeValidator(_exec_from_bool, json_schema_input_type=bool | ExecConfig),
-    ] = None
-    variables: dict[VariableName, VariableValue] = Field(default_factory=dict)
-    env_file: Text | None = None
-    secrets: dict[VariableName, SecretValue] = Field(default_factory=dict)
-    storage: Storage = Field(default_factory=Storage)
-    logging: FirelensLogging = Field(default_factory=FirelensLogging)
-    sidecars: dict[str, Sidecar] = Field(default_factory=dict)
-    on: On
-    retries: Annotated[int, AfterValidator(_retries)] | None = None
-    timeout: Annotated[Duration, AfterValidator(_timeout)] | None = None
-    network: Network = Field(default_factory=Network)
-    publish: Publish | None = None
-    taskdef_overrides: list[TaskdefOverride] = Field(default_factory=list)
+        BeforeValidator(_exec_from_bool, json_schema_input_type=bool | ExecConfig | None),
+    ] = Field(
+        None,
+        description="true (or {enable: true}) allows `scheduled-jobs exec` into a running "
+        "task (ECS Exec).",
+    )
+    variables: dict[VariableName, VariableValue] = _variables("the job's container")
+    env_file: Text | None = _env_file("the job's container")
+    secrets: dict[VariableName, SecretValue] = _secrets("the job's container")
+    storage: Storage = Field(
+        default_factory=Storage,
+        description="Ephemeral storage size, a read-only root file system and volumes.",
+    )
+    logging: FirelensLogging = Field(
+        default_factory=FirelensLogging,
+        description="Log retention, and optionally a FireLens log router to send the logs "
+        "elsewhere.",
+    )
+    sidecars: dict[str, Sidecar] = Field(
+        default_factory=dict,
+        description="More containers in the task, by name (at most 10 containers in all).",
+    )
+    on: On = Field(description="When the job runs: on.schedule (required), and the additions.")
+    retries: Annotated[int, AfterValidator(_retries)] | None = Field(
+        None,
+        description=f"How many times a failed run is started again, 0 to {MAX_RETRIES} "
+        "(default 0). Each retry runs the whole task again, 10 seconds after the failure, "
+        "then 1.5 times longer each time.",
+        json_schema_extra={"minimum": 0, "maximum": MAX_RETRIES},
+        examples=[2],
+    )
+    timeout: Annotated[Duration, AfterValidator(_timeout)] | None = Field(
+        None,
+        description="The longest a run may take, retries included: a duration in whole "
+        "seconds, 1s to 8760h (1 year), e.g. 90s, 15m, 1h30m. Default: no limit.",
+        json_schema_extra=DURATION,
+        examples=["1h"],
+    )
+    network: Network = Field(
+        default_factory=Network, description="The task's subnets and security groups."
+    )
+    publish: Publish | None = Field(
+        None, description="SNS topics the job publishes to (created with the job)."
+    )
+    taskdef_overrides: list[TaskdefOverride] = Field(
+        default_factory=list,
+        description="Changes to the rendered ECS task definition, applied last.",
+    )
     # ----- additions (not Copilot keys)
     concurrency: Literal["allow", "forbid", "replace"] | None = Field(
         None,
         description="Addition: what a start does while a run is still running: allow (the "
         "default, Copilot's behaviour), forbid (skip the new run) or replace (stop the "
-        "running one first). `jobs run --force` ignores it.",
+        "running one first). `scheduled-jobs run --force` ignores it.",
     )
     alerts: Annotated[
         either(Literal["none"], Alerts) | None,
@@ -968,6 +1379,7 @@ class JobConfig(Model):
         None,
         description="Addition: failure alerts, on by default (to the environment's topic); "
         "none turns them off for this job.",
+        json_schema_extra=string_form(any_case(("none",)), {"const": "none", "type": "string"}),
     )
     capacity: Literal["on-demand", "spot"] | None = Field(
         None,
@@ -1038,7 +1450,20 @@ class JobConfig(Model):
 class Job(JobConfig):
     """A manifest after its environment's override has been merged in."""
 
-    name: NonEmptyStr
+    name: NonEmptyStr = Field(
+        description="The job's name, also its folder under manifests/: lowercase letters, "
+        "digits and single hyphens, starting with a letter, at most 255 characters.",
+        json_schema_extra=replaced(
+            {
+                **matching(
+                    "^[a-z](?:-?[a-z0-9])+$",
+                    "must start with a lowercase letter and contain only lowercase letters, "
+                    "digits and single hyphens, not ending in a hyphen",
+                ),
+                "maxLength": MAX_NAME_LENGTH,
+            }
+        ),
+    )
     type: Literal["Scheduled Job"] = Field(
         JOB_TYPE, description='Must be "Scheduled Job" (the only Copilot type supported).'
     )
@@ -1060,17 +1485,35 @@ def _optional_fields_model() -> type[BaseModel]:
     from pydantic import create_model
 
     fields: dict[str, Any] = {
-        name: (info.annotation | None, Field(None, description=info.description))
+        # The field's own validators and input forms stay (a string platform, a boolean
+        # exec), with null added: in an override it means "not set here".
+        name: (
+            (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+            | None,
+            Field(
+                None,
+                description=info.description,
+                examples=info.examples,
+                json_schema_extra=optional(info.json_schema_extra),
+            ),
+        )
         for name, info in JobConfig.model_fields.items()
     }
-    return create_model("EnvironmentOverride", __base__=Model, **fields)
+    return create_model(
+        "EnvironmentOverride",
+        __base__=Model,
+        __doc__="Overrides for one environment: any job field but name and type.",
+        **fields,
+    )
 
 
 EnvironmentOverride = _optional_fields_model()
 
 
 class Manifest(Job):
-    """The file as written: a job plus per-environment overrides. Used for the JSON Schema."""
+    """An AWS Copilot "Scheduled Job" manifest, with the scheduled-jobs additions."""
+
+    # The file as written: the job plus per-environment overrides (for the JSON Schema).
 
     environments: dict[str, EnvironmentOverride | None] = Field(  # type: ignore[valid-type]
         default_factory=dict,
