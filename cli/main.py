@@ -98,7 +98,12 @@ def finish_help(command: typer.core.click.Command, path: str) -> None:
             and param.name
             and param.metavar is None
         ):
-            is_int = param.type_descriptor.annotation in (int, int | None)
+            # Typer 0.26+ keeps the annotation; older releases only click's parameter type.
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is not None:
+                is_int = descriptor.annotation in (int, int | None)
+            else:
+                is_int = getattr(param.type, "name", "") == "integer"
             param.metavar = "N" if is_int else PLACEHOLDERS.get(param.name, param.name.upper())
     if isinstance(command, TyperGroup):
         for name, sub in command.commands.items():
