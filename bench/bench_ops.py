@@ -11,6 +11,8 @@
      way cli/ops/logreader.py does, and throws the events away (what any client must spend);
    - `awslogs get` (PyPI `awslogs`, in its own venv, default .cache/bench-awslogs-venv, made
      on first use), which reads with FilterLogEvents, beside a FilterLogEvents floor.
+   - `jobs logs --json --limit 1` and a one-event floor: the part of each that does not grow
+     with the events (start-up, finding the job, the first calls), to tell it apart.
    Client CPU is the child process's user + system time (getrusage of the waited-for child);
    the moto server runs in threads of this process, so its CPU is never counted. Ratios are
    the median of the per-round ratios (taken within one round, so drift cancels).
@@ -86,6 +88,21 @@ print(count)
 """
 
 
+# The floor's fixed part: start, import boto3, make the client, one call of each kind.
+FLOOR_ONE = """\
+import sys, boto3
+client = boto3.client("logs")
+page = client.describe_log_streams(
+    logGroupName=sys.argv[1], orderBy="LastEventTime", descending=True, limit=1
+)
+stream = page["logStreams"][0]["logStreamName"]
+page = client.get_log_events(
+    logGroupName=sys.argv[1], logStreamName=stream, startFromHead=False, limit=1
+)
+print(len(page["events"]))
+"""
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -128,7 +145,8 @@ class Contender:
         wall = time.perf_counter() - start
         cpu = _children_cpu() - cpu
         if done.returncode != 0:
-            raise SystemExit(f"{self.label} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+            why = done.stderr.decode(errors="replace")[-3000:]
+            raise SystemExit(f"{self.label} failed (exit {done.returncode}):\n{why}")
         got = int(done.stdout) if self.counts else done.stdout.count(b"\n")
         if got != self.expect:
             raise SystemExit(f"{self.label}: {got:,} events, expected {self.expect:,}")
@@ -183,18 +201,32 @@ def _free_port() -> int:
 
 
 def seed_logs(endpoint: str, events: int, streams: int) -> int:
-    """`events` events over `streams` streams, timestamps interleaved across streams so the
-    merge has real work; returns the earliest timestamp."""
+    """A job as deployed (its state machine and log group, tagged, so `jobs logs` finds it
+    the way it does in AWS), then `events` events over `streams` streams, timestamps
+    interleaved across streams so the merge has real work; returns the earliest timestamp."""
     import boto3
 
-    logs = boto3.client(
-        "logs",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
+    sys.path.insert(0, str(ROOT))
+    from components.convert import naming
+
+    def client(service: str):
+        return boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+        )
+
+    tags = naming.job_tags(APP, ENV, JOB)
+    client("stepfunctions").create_state_machine(
+        name=naming.state_machine_name(APP, ENV, JOB),
+        definition='{"StartAt": "Run", "States": {"Run": {"Type": "Pass", "End": true}}}',
+        roleArn="arn:aws:iam::123456789012:role/bench",
+        tags=[{"key": k, "value": v} for k, v in tags.items()],
     )
-    logs.create_log_group(logGroupName=GROUP)
+    logs = client("logs")
+    logs.create_log_group(logGroupName=GROUP, tags=tags)
     first = int(time.time() * 1000) - 3_600_000
     for s in range(streams):
         stream = f"copilot/{JOB}/{s:032x}"
@@ -305,7 +337,16 @@ def throughput(args: argparse.Namespace) -> None:
             floor = Contender(
                 "floor (GetLogEvents)", [py, "-c", FLOOR_GET, GROUP], env, args.events, True
             )
-            contenders = [jobs, floor]
+            # What does not grow with the events: start-up, finding the job, first calls.
+            jobs_one = Contender(
+                "jobs logs --json --limit 1",
+                [py, "-m", "cli", "logs", JOB, "--env", ENV, "--app", APP,
+                 "--limit", "1", "--json"],
+                ours_env,
+                1,
+            )  # fmt: skip
+            floor_one = Contender("floor, 1 event", [py, "-c", FLOOR_ONE, GROUP], env, 1, True)
+            contenders = [jobs, floor, jobs_one, floor_one]
             awslogs_about = "skipped (--no-awslogs)"
             if not args.no_awslogs:
                 awslogs, awslogs_about = awslogs_venv(args.awslogs_venv.resolve())
@@ -313,9 +354,22 @@ def throughput(args: argparse.Namespace) -> None:
                     contenders.append(
                         Contender(
                             "awslogs get",
-                            [str(awslogs), "get", GROUP, "ALL", "--start", "1d",
-                             "--no-group", "--no-stream", "--color", "never",
-                             "--aws-endpoint-url", endpoint, "--aws-region", "us-east-1"],
+                            [
+                                str(awslogs),
+                                "get",
+                                GROUP,
+                                "ALL",
+                                "--start",
+                                "1d",
+                                "--no-group",
+                                "--no-stream",
+                                "--color",
+                                "never",
+                                "--aws-endpoint-url",
+                                endpoint,
+                                "--aws-region",
+                                "us-east-1",
+                            ],
                             env,
                             args.events,
                         )  # fmt: skip
@@ -352,17 +406,29 @@ def throughput(args: argparse.Namespace) -> None:
         wall = statistics.median(c.walls)
         print(
             f"  {c.label:<26} {statistics.median(c.cpus):>7.2f} {wall:>7.2f} "
-            f"{min(c.walls):>6.2f} {max(c.walls):>6.2f}  {args.events / wall:>9,.0f}"
+            f"{min(c.walls):>6.2f} {max(c.walls):>6.2f}  {c.expect / wall:>9,.0f}"
         )
-    cpu_beyond = statistics.median([a - b for a, b in zip(jobs.cpus, floor.cpus, strict=True)])
+
+    def beyond(top: Contender, bottom: Contender) -> float:
+        return statistics.median([a - b for a, b in zip(top.cpus, bottom.cpus, strict=True)])
+
+    total, fixed = beyond(jobs, floor), beyond(jobs_one, floor_one)
+    per_event = [
+        (a - a1) / (b - b1)
+        for a, b, a1, b1 in zip(jobs.cpus, floor.cpus, jobs_one.cpus, floor_one.cpus, strict=True)
+    ]
+    scale = 100_000 / args.events
     print(
-        f"  jobs logs --json beyond the floor: {cpu_beyond:.2f} s cpu, "
-        f"{cpu_beyond / args.events * 100_000:.2f} s per 100,000 events"
+        f"  jobs logs --json cpu beyond the floor: {total:.2f} s in all; {fixed:.2f} s of it "
+        f"fixed (start-up, finding the job), {(total - fixed) * scale:.2f} s per 100,000 "
+        f"events; per-event cpu ratio (each less its 1-event run) "
+        f"{statistics.median(per_event):.2f}x"
     )
     print()
     print("ratios (median of per-round ratios [min-max]), client cpu then wall:")
     print_ratio(jobs, floor, TARGET)
-    for c in contenders[2:]:
+    print_ratio(jobs_one, floor_one)
+    for c in contenders[4:]:
         if c.label == "awslogs get":
             print_ratio(jobs, c)
             print_ratio(c, contenders[-1])
