@@ -205,17 +205,17 @@ def logs(
         patience = Patience(
             "CloudWatch Logs", interval=poll_interval(1.0), give_up_after=patience_seconds
         )
-        follow_from, latest = start, None
-        if start is None:
-            # As `tail -f` does, the latest run's lines come first, then what follows.
-            latest = patience.call(
-                lambda: reader.latest_run(selection),
-                what_happens="Nothing was printed: run the command again.",
-                sleep=time.sleep,
-            )
-            follow_from = now if latest is None else latest[0]
-        info(_following(job.log_group, follow_from, asked=start, latest=latest))
         try:
+            follow_from, latest = start, None
+            if start is None:
+                # As `tail -f` does, the latest run's lines come first, then what follows.
+                latest = patience.call(
+                    lambda: reader.latest_run(selection),
+                    what_happens="Nothing was printed: run the command again.",
+                    sleep=time.sleep,
+                )
+                follow_from = now if latest is None else latest[0]
+            info(_following(job.log_group, follow_from, asked=start, latest=latest))
             for batch in reader.follow(selection.wants, start=follow_from, patience=patience):
                 if first and limit is not None:
                     batch = batch[-limit:]  # --limit trims what happened before following
