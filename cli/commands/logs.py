@@ -55,6 +55,25 @@ def _split_ids(values: list[str]) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def _following(
+    group: str, since: int, *, asked: int | None, latest: tuple[int, str | None] | None
+) -> str:
+    """The line said before following: what, from when (in the viewer's zone), and why then."""
+    from rich.markup import escape
+
+    from cli.ops.times import local_moment
+
+    moment = local_moment(since)
+    if asked is not None:
+        why = ""
+    elif latest is None:
+        why = ": no run has logged yet"
+    else:
+        ident = latest[1]
+        why = f", the start of the latest run{f' ({ident[:8]})' if ident else ''}"
+    return escape(f"following {group} from {moment}{why}; Ctrl-C to stop")
+
+
 def _reader_gone() -> None:
     """stdout's reader left (`jobs logs ... | head`): stop quietly, as the reader asked."""
     import os
@@ -110,6 +129,15 @@ def logs(
             help="Also print the Step Functions execution logs (streams states/...).",
         ),
     ] = False,
+    timestamps: Annotated[
+        bool,
+        typer.Option(
+            "--timestamps",
+            "-t",
+            help="Start each line with the event's time in your time zone (TZ). "
+            "--json lines carry `timestamp` already and are unchanged.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     give_up_after: GiveUpOption = None,
 ) -> None:
@@ -155,7 +183,8 @@ def logs(
     def emit(events: list) -> None:
         try:
             for i in range(0, len(events), _CHUNK):
-                result(render(events[i : i + _CHUNK], as_json=as_json, colour=colour))
+                chunk = events[i : i + _CHUNK]
+                result(render(chunk, as_json=as_json, colour=colour, timestamps=timestamps))
         except BrokenPipeError:
             _reader_gone()
 
@@ -176,8 +205,17 @@ def logs(
         patience = Patience(
             "CloudWatch Logs", interval=poll_interval(1.0), give_up_after=patience_seconds
         )
-        follow_from = now if start is None else start
         try:
+            follow_from, latest = start, None
+            if start is None:
+                # As `tail -f` does, the latest run's lines come first, then what follows.
+                latest = patience.call(
+                    lambda: reader.latest_run(selection),
+                    what_happens="Nothing was printed: run the command again.",
+                    sleep=time.sleep,
+                )
+                follow_from = now if latest is None else latest[0]
+            info(_following(job.log_group, follow_from, asked=start, latest=latest))
             for batch in reader.follow(selection.wants, start=follow_from, patience=patience):
                 if first and limit is not None:
                     batch = batch[-limit:]  # --limit trims what happened before following

@@ -6,16 +6,23 @@ GetLogEvents, one stream at a time: that keeps each stream in order, lets `--fol
 from each stream's forward token (no gaps, no duplicates), and does not depend on
 FilterLogEvents' prefix filter. Container streams are `copilot/<container>/<task id>`, so one
 run (one ECS task) is every stream that ends with the same task id, sidecars included.
+
+Events are plain tuples `(timestamp, stream, message, ingestion_time)` from the response to
+the output line, with no object per event: `jobs logs` prints 100,000s of them and the
+client's own work should stay close to what botocore spends parsing the responses
+(bench/bench_ops.py measures it).
 """
 
 from __future__ import annotations
 
-import heapq
-import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import chain
+from json.encoder import encode_basestring  # json's C encoder (CPython builds _json)
+from operator import itemgetter
 from typing import Any
 
 from components.contract import STATES_STREAM_PREFIX as STATES_PREFIX
@@ -28,23 +35,14 @@ MAX_PAGE = 10_000
 LAST_EVENT_SLACK_MS = 3_600_000
 
 
-@dataclass(frozen=True)
-class Event:
-    timestamp: int  # milliseconds since the epoch, as CloudWatch Logs records it
-    stream: str
-    message: str
-    ingestion_time: int | None = None
+# An event: (timestamp in ms since the epoch, stream name, message, ingestion time or None).
+Event = tuple[int, str, str, "int | None"]
+TIMESTAMP, STREAM, MESSAGE, INGESTION_TIME = range(4)
 
-    def as_json(self) -> str:
-        return json.dumps(
-            {
-                "logStreamName": self.stream,
-                "timestamp": self.timestamp,
-                "ingestionTime": self.ingestion_time,
-                "message": self.message,
-            },
-            ensure_ascii=False,
-        )
+
+def event(timestamp: int, stream: str, message: str, ingestion_time: int | None = None) -> Event:
+    """One event, spelled out (for callers and tests; the reader builds the tuples itself)."""
+    return (timestamp, stream, message, ingestion_time)
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,7 @@ class Stream:
     name: str
     last_event: int | None
     created: int | None
+    first_event: int | None = None
 
     @property
     def activity(self) -> int:
@@ -164,6 +163,7 @@ class LogReader:
                     name=item["logStreamName"],
                     last_event=item.get("lastEventTimestamp"),
                     created=item.get("creationTime"),
+                    first_event=item.get("firstEventTimestamp"),
                 )
                 if (
                     active_since is not None
@@ -265,6 +265,24 @@ class LogReader:
         merged = merge(per_stream)
         return merged[-limit:] if limit is not None else merged
 
+    def latest_run(self, selection: Selection) -> tuple[int, str | None] | None:
+        """Where following starts when no time is given: when the newest run `selection`
+        picks began (its streams' earliest event, or creation), and its task ID; with
+        `selection.tasks`, every run of those tasks counts. None when there is no run yet."""
+        latest = Selection(
+            last=1, tasks=selection.tasks, include_state_machine=selection.include_state_machine
+        )
+        streams = self.streams(wants=latest.wants, enough=latest.listed_enough)
+        chosen = set(latest.choose(streams))
+        starts = [s.first_event or s.created for s in streams if s.name in chosen]
+        starts = [start for start in starts if start is not None]
+        if not starts:
+            return None
+        ident = next(
+            (task_id(s.name) for s in streams if s.name in chosen and task_id(s.name)), None
+        )
+        return min(starts), ident
+
     def follow(
         self,
         wants: Callable[[str], bool],
@@ -308,40 +326,111 @@ class LogReader:
 
 
 def _events(stream: str, raw: list[dict]) -> list[Event]:
+    # botocore leaves out members a response does not carry, hence .get for the optional ones.
     return [
-        Event(
-            timestamp=item["timestamp"],
-            stream=stream,
-            message=item.get("message", ""),
-            ingestion_time=item.get("ingestionTime"),
-        )
+        (item["timestamp"], stream, item.get("message", ""), item.get("ingestionTime"))
         for item in raw
     ]
 
 
+_BY_TIME = itemgetter(TIMESTAMP)
+
+
 def merge(per_stream: Iterable[list[Event]]) -> list[Event]:
-    """Streams that are each in time order -> one list in time order (stable for ties)."""
-    return list(heapq.merge(*per_stream, key=lambda e: e.timestamp))
+    """Streams that are each in time order -> one list in time order; events with the same
+    timestamp keep stream order, then their order within the stream.
+
+    A stable sort of the streams laid end to end is that merge: Timsort finds each stream as
+    one sorted run and merges the runs in C, about 3x faster than heapq.merge's Python loop
+    (100,000 events over 20 interleaved streams), with the same result, ties included
+    (tests/cli/ops/test_logreader_json.py compares the two).
+    """
+    lists = [events for events in per_stream if events]
+    if len(lists) == 1:
+        return lists[0]
+    return sorted(chain.from_iterable(lists), key=_BY_TIME)
 
 
 # ---------------------------------------------------------------------------------------------
 # Printing
 
-_RED = re.compile(r"\b(FATA|FATAL|fatal|ERR|ERROR|error)\b")
-_YELLOW = re.compile(r"\b(WARN|warn|WARNING|warning)\b")
+# One pass over a line: group 1 is painted red, group 2 yellow.
+_LEVELS = re.compile(r"\b(?:(FATA|FATAL|fatal|ERR|ERROR|error)|(WARN|warn|WARNING|warning))\b")
 
 
-def human_line(event: Event, colour: bool) -> str:
-    message = event.message.rstrip("\n")
-    prefix = short_name(event.stream)
-    if not colour:
-        return f"{prefix} {message}"
-    message = _RED.sub("\x1b[31m\\1\x1b[0m", message)
-    message = _YELLOW.sub("\x1b[33m\\1\x1b[0m", message)
-    return f"\x1b[90m{prefix}\x1b[0m {message}"
+def _paint(match: re.Match[str]) -> str:
+    red = match[1]
+    return f"\x1b[31m{red}\x1b[0m" if red else f"\x1b[33m{match[2]}\x1b[0m"
 
 
-def render(events: Iterable[Event], *, as_json: bool, colour: bool) -> str:
-    """Events as output text, one line each (empty string for none)."""
-    lines = [e.as_json() for e in events] if as_json else [human_line(e, colour) for e in events]
+class _Memo(dict):
+    """A dict that makes a missing value with `make` and keeps it: one lookup in C per event
+    for what is the same for a whole stream (or second)."""
+
+    def __init__(self, make: Callable[[Any], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
+def _json_prefix(stream: str) -> str:
+    return f'{{"logStreamName": {encode_basestring(stream)}, "timestamp": '
+
+
+def json_lines(events: Iterable[Event]) -> list[str]:
+    """One JSON object per event, byte for byte what `json.dumps({"logStreamName": ...,
+    "timestamp": ..., "ingestionTime": ..., "message": ...}, ensure_ascii=False)` writes
+    (tests/cli/ops/test_logreader_json.py holds it to that), built from a cached prefix per
+    stream and json's own C string encoder."""
+    prefixes = _Memo(_json_prefix)
+    return [
+        f'{prefixes[stream]}{timestamp}, "ingestionTime": '
+        f'{"null" if ingested is None else ingested}, "message": {encode_basestring(message)}}}'
+        for timestamp, stream, message, ingested in events
+    ]
+
+
+def _local_second(second: int) -> tuple[str, str]:
+    """A second since the epoch in the viewer's zone: (`2024-05-01T11:00:00`, `+02:00`)."""
+    text = datetime.fromtimestamp(second, timezone.utc).astimezone().isoformat()
+    return text[:19], text[19:]
+
+
+def human_lines(events: Iterable[Event], *, colour: bool, timestamps: bool = False) -> list[str]:
+    """`<container>/<task id prefix> <message>`, after the event's time in the viewer's zone
+    (RFC 3339 with milliseconds, as --start-time reads it) when `timestamps`; with `colour`
+    the prefix is grey and level words red (errors) or yellow (warnings)."""
+    names = _Memo(short_name)
+    stamps = _Memo(_local_second)
+    grey, plain = ("\x1b[90m", "\x1b[0m") if colour else ("", "")
+    lines = []
+    for timestamp, stream, message, _ in events:
+        message = message.rstrip("\n")
+        if colour:
+            message = _LEVELS.sub(_paint, message)
+        if timestamps:
+            second, millis = divmod(timestamp, 1000)
+            base, offset = stamps[second]
+            lines.append(f"{grey}{base}.{millis:03d}{offset} {names[stream]}{plain} {message}")
+        else:
+            lines.append(f"{grey}{names[stream]}{plain} {message}")
+    return lines
+
+
+def human_line(event: Event, colour: bool, timestamps: bool = False) -> str:
+    return human_lines([event], colour=colour, timestamps=timestamps)[0]
+
+
+def render(
+    events: Iterable[Event], *, as_json: bool, colour: bool, timestamps: bool = False
+) -> str:
+    """Events as output text, one line each (empty string for none). `timestamps` is for
+    human lines only: a JSON line carries its timestamp already."""
+    if as_json:
+        lines = json_lines(events)
+    else:
+        lines = human_lines(events, colour=colour, timestamps=timestamps)
     return "\n".join(lines) + "\n" if lines else ""

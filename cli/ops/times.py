@@ -98,3 +98,15 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_moment(millis: int) -> str:
+    """A moment for a person, in the viewer's own zone (TZ, else the system's):
+    `2024-05-01 11:00:00 CEST (UTC+02:00)`, or `... UTC`."""
+    moment = datetime.fromtimestamp(millis // 1000, timezone.utc).astimezone()
+    offset = moment.isoformat()[19:]  # `+02:00`
+    zone = moment.tzname() or ""
+    if zone.upper() == "UTC" and offset in ("+00:00", ""):
+        return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+    named = zone and zone[0] not in "+-"
+    return f"{moment:%Y-%m-%d %H:%M:%S} {zone + ' ' if named else ''}(UTC{offset})"

@@ -8,7 +8,18 @@ import time
 import boto3
 import pytest
 
-from cli.ops.logreader import Event, LogReader, Selection, Stream, human_line, render, short_name
+from cli.ops.logreader import (
+    MESSAGE,
+    STREAM,
+    TIMESTAMP,
+    LogReader,
+    Selection,
+    Stream,
+    event,
+    human_line,
+    render,
+    short_name,
+)
 from tests.cli.fault_proxy import FaultProxy
 from tests.cli.seed import container_stream, put_logs
 
@@ -93,12 +104,12 @@ def test_short_name(stream, expected):
     ],
 )
 def test_human_line(message, colour, expected):
-    event = Event(timestamp=1, stream=f"copilot/report/{T1}", message=message)
-    assert human_line(event, colour) == expected
+    one = event(1, f"copilot/report/{T1}", message)
+    assert human_line(one, colour) == expected
 
 
 def test_render_json_lines_have_stable_keys():
-    text = render([Event(5, "copilot/report/x", "hi", 6)], as_json=True, colour=False)
+    text = render([event(5, "copilot/report/x", "hi", 6)], as_json=True, colour=False)
     assert json.loads(text) == {
         "logStreamName": "copilot/report/x",
         "timestamp": 5,
@@ -137,10 +148,10 @@ def three_runs(group):
 def test_read_merges_streams_in_time_order(group, three_runs):
     reader = LogReader(boto3.client("logs"), group)
     events = reader.read(Selection(last=None))
-    stamps = [e.timestamp for e in events]
+    stamps = [e[TIMESTAMP] for e in events]
     assert stamps == sorted(stamps)
     assert len(events) == 16
-    t2 = [e.message for e in events if T2 in e.stream]
+    t2 = [e[MESSAGE] for e in events if T2 in e[STREAM]]
     assert t2 == [
         "t2 0",
         "nginx 0",
@@ -157,15 +168,15 @@ def test_read_merges_streams_in_time_order(group, three_runs):
 
 def test_read_last_run_and_window(group, three_runs):
     reader = LogReader(boto3.client("logs"), group)
-    assert [e.message for e in reader.read(Selection(last=1))] == ["t3 0", "t3 1", "t3 2"]
+    assert [e[MESSAGE] for e in reader.read(Selection(last=1))] == ["t3 0", "t3 1", "t3 2"]
     window = reader.read(Selection(last=None), start=three_runs + 10_004, end=three_runs + 10_006)
-    assert [e.message for e in window] == ["t2 2", "nginx 2", "t2 3"]
+    assert [e[MESSAGE] for e in window] == ["t2 2", "nginx 2", "t2 3"]
 
 
 def test_read_limit_keeps_newest(group, three_runs):
     reader = LogReader(boto3.client("logs"), group)
     events = reader.read(Selection(last=None), limit=4)
-    assert [e.message for e in events] == ["nginx 4", "t3 0", "t3 1", "t3 2"]
+    assert [e[MESSAGE] for e in events] == ["nginx 4", "t3 0", "t3 1", "t3 2"]
 
 
 def test_follow_picks_up_new_events_without_duplicates(group):
@@ -175,11 +186,11 @@ def test_follow_picks_up_new_events_without_duplicates(group):
     )
     reader = LogReader(boto3.client("logs"), group, sleep=lambda _: None)
     batches = reader.follow(Selection(last=None).wants, start=now)
-    assert [e.message for e in next(batches)] == ["first"]
+    assert [e[MESSAGE] for e in next(batches)] == ["first"]
     assert next(batches) == []  # nothing new: nothing printed twice
     put_logs(group, container_stream("report", T1), [(now + 2, "second")])
     put_logs(group, container_stream("report", T2), [(now + 3, "new run")])
-    assert [e.message for e in next(batches)] == ["second", "new run"]
+    assert [e[MESSAGE] for e in next(batches)] == ["second", "new run"]
     assert next(batches) == []
 
 
@@ -207,7 +218,7 @@ def test_botocore_retries_faults_within_its_attempts(group, three_runs, proxy, m
     calls = proxy.count("GetLogEvents")  # what one read takes without faults
     proxy.inject(kind, count=2, only="GetLogEvents")
     events = LogReader(client, group).read(Selection(last=1))
-    assert [e.message for e in events] == ["t3 0", "t3 1", "t3 2"]
+    assert [e[MESSAGE] for e in events] == ["t3 0", "t3 1", "t3 2"]
     assert proxy.injected[kind] == 2
     assert proxy.count("GetLogEvents") == 2 * calls + 2  # each fault retried once
 
@@ -248,8 +259,8 @@ def test_a_round_cut_short_is_read_again_without_gaps_or_duplicates(group, proxy
     # One GetLogEvents succeeds, the next one is dropped: the round is lost as a whole.
     proxy.inject("drop", count=1, only="GetLogEvents")
     first = next(batches)
-    assert [e.message for e in first] == ["a1", "b1"]
+    assert [e[MESSAGE] for e in first] == ["a1", "b1"]
     assert patience.faults == 1 and "does not answer" in said[0] and proxy.url in said[0]
     assert "answers again" in said[-1]
     put_logs(group, container_stream("report", T2), [(now + 3, "b2")])
-    assert [e.message for e in next(batches)] == ["b2"]
+    assert [e[MESSAGE] for e in next(batches)] == ["b2"]
