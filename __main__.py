@@ -3,8 +3,8 @@ components/resources/program.py."""
 
 import pulumi
 
-from components.errors import ManifestError, SettingsError
-from components.resources.program import run
+from scheduled_jobs.components.errors import ManifestError, SettingsError
+from scheduled_jobs.components.resources.program import run
 
 try:
     run()

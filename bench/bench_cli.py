@@ -56,7 +56,7 @@ def main() -> None:
     jobs_bin = shutil.which("jobs", path=os.path.dirname(sys.executable)) or shutil.which(
         "scheduled-jobs"
     )
-    cli = [jobs_bin] if jobs_bin else [sys.executable, "-m", "cli"]
+    cli = [jobs_bin] if jobs_bin else [sys.executable, "-m", "scheduled_jobs"]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "Pulumi.yaml").write_text("name: scheduled-jobs\nruntime: python\n")

@@ -173,10 +173,10 @@ def startup(runs: int) -> None:
     py = sys.executable
     commands = {"python -c 'import boto3, typer'": [py, "-c", "import boto3, typer"]}
     for args in (["logs", "--help"], ["run", "--help"], ["show", "--help"], ["ls", "--help"]):
-        commands["jobs " + " ".join(args)] = [py, "-m", "cli", *args]
+        commands["jobs " + " ".join(args)] = [py, "-m", "scheduled_jobs", *args]
     # Typer renders help with rich when it is installed; this shows what that costs.
     plain = {**_python_env(), "TYPER_USE_RICH": "0"}
-    commands["jobs logs --help (TYPER_USE_RICH=0)"] = [py, "-m", "cli", "logs", "--help"]
+    commands["jobs logs --help (TYPER_USE_RICH=0)"] = [py, "-m", "scheduled_jobs", "logs", "--help"]
     times: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(runs):
         for label, cmd in commands.items():
@@ -207,7 +207,7 @@ def seed_logs(endpoint: str, events: int, streams: int) -> int:
     import boto3
 
     sys.path.insert(0, str(ROOT))
-    from components.convert import naming
+    from scheduled_jobs.components.convert import naming
 
     def client(service: str):
         return boto3.client(
@@ -329,7 +329,7 @@ def throughput(args: argparse.Namespace) -> None:
             ours_env = {**env, "PYTHONPATH": str(ROOT)}
             jobs = Contender(
                 "jobs logs --json",
-                [py, "-m", "cli", "logs", JOB, "--env", ENV, "--app", APP,
+                [py, "-m", "scheduled_jobs", "logs", JOB, "--env", ENV, "--app", APP,
                  "--last", str(args.streams), "--json"],
                 ours_env,
                 args.events,
@@ -340,7 +340,7 @@ def throughput(args: argparse.Namespace) -> None:
             # What does not grow with the events: start-up, finding the job, first calls.
             jobs_one = Contender(
                 "jobs logs --json --limit 1",
-                [py, "-m", "cli", "logs", JOB, "--env", ENV, "--app", APP,
+                [py, "-m", "scheduled_jobs", "logs", JOB, "--env", ENV, "--app", APP,
                  "--limit", "1", "--json"],
                 ours_env,
                 1,

@@ -1,9 +1,9 @@
 """Render time of `jobs render`, beside AWS CDK and a bare import, interleaved in one run.
 
 Contenders, each a fresh process (imports included) as a user or CI would run it:
-- `python -m cli render --env dev --json` in generated projects of 1, 10 and 100 jobs. Half
-  the jobs build their image (pulumi_docker is loaded, nothing is built under mocks), half use
-  one from a registry.
+- `python -m scheduled_jobs render --env dev --json` in generated projects of 1, 10 and
+  100 jobs. Half the jobs build their image (pulumi_docker is loaded, nothing is built
+  under mocks), half use one from a registry.
 - AWS CDK synthesizing as many `aws_ecs_patterns.ScheduledFargateTask`s as the largest project
   has jobs (bench/cdk_app.py), run the way `cdk synth` runs an app: `python cdk_app.py` with
   CDK_OUTDIR and CDK_CONTEXT_JSON set, the context holding what the CDK CLI adds by default plus
@@ -158,7 +158,7 @@ def render_contender(project: Path, jobs: int) -> Contender:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return Contender(
         label=f"jobs render, {jobs} job{'s' if jobs != 1 else ''}",
-        command=[sys.executable, "-m", "cli", "render", "--env", "dev", "--json"],
+        command=[sys.executable, "-m", "scheduled_jobs", "render", "--env", "dev", "--json"],
         env=env,
         check=check,
     )

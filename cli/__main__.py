@@ -1,5 +1,5 @@
-"""`python -m cli`: the same CLI as the `jobs` / `scheduled-jobs` commands."""
+"""`python -m scheduled_jobs`: the same CLI as the `jobs` / `scheduled-jobs` commands."""
 
-from cli.main import main
+from scheduled_jobs.cli.main import main
 
 main()

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cli.output import UserError
+from scheduled_jobs.cli.output import UserError
 
 
 def _reason(exc: OSError) -> str:

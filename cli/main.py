@@ -13,28 +13,28 @@ from typing import Annotated
 import typer
 import typer.core
 
-from cli.output import UserError, error, program
+from scheduled_jobs.cli.output import UserError, error, program
 
 # (command name, module, function) for plain commands; (group name, module, "app") for groups.
 # Order is the order `jobs --help` lists them.
 COMMANDS: list[tuple[str, str, str]] = [
-    ("init", "cli.commands.init", "init"),
-    ("validate", "cli.commands.validate", "validate"),
-    ("schema", "cli.commands.schema", "schema"),
-    ("render", "cli.commands.render", "render"),
-    ("deploy", "cli.commands.deploy", "deploy"),
-    ("package", "cli.commands.package", "package"),
-    ("destroy", "cli.commands.destroy", "destroy"),
-    ("delete", "cli.commands.delete", "delete"),
-    ("run", "cli.commands.run", "run"),
-    ("logs", "cli.commands.logs", "logs"),
-    ("show", "cli.commands.show", "show"),
-    ("ls", "cli.commands.ls", "ls"),
-    ("exec", "cli.commands.exec", "exec_"),
+    ("init", "scheduled_jobs.cli.commands.init", "init"),
+    ("validate", "scheduled_jobs.cli.commands.validate", "validate"),
+    ("schema", "scheduled_jobs.cli.commands.schema", "schema"),
+    ("render", "scheduled_jobs.cli.commands.render", "render"),
+    ("deploy", "scheduled_jobs.cli.commands.deploy", "deploy"),
+    ("package", "scheduled_jobs.cli.commands.package", "package"),
+    ("destroy", "scheduled_jobs.cli.commands.destroy", "destroy"),
+    ("delete", "scheduled_jobs.cli.commands.delete", "delete"),
+    ("run", "scheduled_jobs.cli.commands.run", "run"),
+    ("logs", "scheduled_jobs.cli.commands.logs", "logs"),
+    ("show", "scheduled_jobs.cli.commands.show", "show"),
+    ("ls", "scheduled_jobs.cli.commands.ls", "ls"),
+    ("exec", "scheduled_jobs.cli.commands.exec", "exec_"),
 ]
 GROUPS: list[tuple[str, str, str]] = [
-    ("env", "cli.commands.env", "app"),
-    ("migrate", "cli.commands.migrate", "app"),
+    ("env", "scheduled_jobs.cli.commands.env", "app"),
+    ("migrate", "scheduled_jobs.cli.commands.migrate", "app"),
 ]
 
 
@@ -123,7 +123,7 @@ class JobsGroup(typer.core.TyperGroup):
         return command
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
-        from components.errors import ManifestError, SettingsError
+        from scheduled_jobs.components.errors import ManifestError, SettingsError
 
         try:
             return super().invoke(ctx)

@@ -15,7 +15,7 @@ import typer
 def _project_root() -> Any:
     """The project folder, or None outside one (completion must never fail or print)."""
     try:
-        from cli.project import find_project
+        from scheduled_jobs.cli.project import find_project
 
         return find_project().root
     except Exception:  # completing outside a project offers nothing rather than an error
@@ -33,7 +33,7 @@ def complete_env(incomplete: str) -> list[str]:
 
 def complete_job(incomplete: str) -> list[str]:
     """Job names from the project's `manifests/<job>/manifest.yml`."""
-    from components.contract import MANIFEST_FILE, MANIFESTS_DIR
+    from scheduled_jobs.components.contract import MANIFEST_FILE, MANIFESTS_DIR
 
     root = _project_root()
     if root is None:

@@ -77,7 +77,7 @@ def result(text: str) -> None:
 
 def program() -> str:
     """The program's name as the user invoked it, for hints and next steps: `scheduled-jobs`
-    or `jobs` when typed so, `python -m cli` for a checkout; `scheduled-jobs` otherwise
+    or `jobs` when typed so, `python -m scheduled_jobs` for a checkout; `scheduled-jobs` otherwise
     (never assume `jobs`, a shell builtin in bash and zsh)."""
     import os
     import sys
@@ -89,5 +89,5 @@ def program() -> str:
     if name in ("scheduled-jobs", "jobs"):
         return name
     if name == "__main__.py" and os.path.basename(os.path.dirname(argv0)) == "cli":
-        return "python -m cli"
+        return "python -m scheduled_jobs"
     return "scheduled-jobs"

@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError, program
-from components.contract import DEFAULT_APP, DEFAULT_PROJECT, MANIFEST_FILE, MANIFESTS_DIR
+from scheduled_jobs.cli.output import UserError, program
+from scheduled_jobs.components.contract import (
+    DEFAULT_APP,
+    DEFAULT_PROJECT,
+    MANIFEST_FILE,
+    MANIFESTS_DIR,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from components.convert.settings import EnvironmentSettings
+    from scheduled_jobs.components.convert.settings import EnvironmentSettings
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -40,13 +45,13 @@ class Project:
 
     def job_names(self) -> list[str]:
         """Every job that has a manifest, sorted by name."""
-        from components.manifest.discover import discover_jobs
+        from scheduled_jobs.components.manifest.discover import discover_jobs
 
         return list(discover_jobs(self.root).jobs)
 
     def job_problems(self) -> list:
         """Entries under manifests/ that look like jobs but cannot be read (Problems)."""
-        from components.manifest.discover import discover_jobs
+        from scheduled_jobs.components.manifest.discover import discover_jobs
 
         return discover_jobs(self.root).problems
 
@@ -94,7 +99,7 @@ class Project:
     def settings(self, env: str) -> EnvironmentSettings:
         """The environment's settings as the program reads them (defaults, `"a,b"` lists,
         Pulumi.yaml's default app); a SettingsError naming the stack file when one is wrong."""
-        from components.convert.settings import settings_from_config
+        from scheduled_jobs.components.convert.settings import settings_from_config
 
         # The program reads its own namespace (`pulumi.Config()`), whatever Pulumi.yaml names
         # the project; messages name the keys the same way.

@@ -16,7 +16,7 @@ DELAY_SECONDS = 1.0
 def after_a_second(message: str, *, enabled: bool = True) -> Iterator[threading.Event | None]:
     """While inside, a spinner with `message` appears after DELAY_SECONDS on an interactive
     stderr (and when `enabled`). Yields an Event set once it shows (None when it never can)."""
-    from cli import output
+    from scheduled_jobs.cli import output
 
     console = output.stderr()
     if not enabled or not console.is_interactive:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from components.errors import ManifestError, Problem
+from scheduled_jobs.components.errors import ManifestError, Problem
 
 __all__ = [
     "ManifestError",
@@ -20,16 +20,16 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ScheduledJob": "components.resources.scheduled_job",
-    "ScheduledJobArgs": "components.resources.scheduled_job",
-    "load_manifest": "components.manifest.load",
-    "to_aws_schedule": "components.manifest.schedule",
+    "ScheduledJob": "scheduled_jobs.components.resources.scheduled_job",
+    "ScheduledJobArgs": "scheduled_jobs.components.resources.scheduled_job",
+    "load_manifest": "scheduled_jobs.components.manifest.load",
+    "to_aws_schedule": "scheduled_jobs.components.manifest.schedule",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from components.manifest.load import load_manifest
-    from components.manifest.schedule import to_aws_schedule
-    from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+    from scheduled_jobs.components.manifest.load import load_manifest
+    from scheduled_jobs.components.manifest.schedule import to_aws_schedule
+    from scheduled_jobs.components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components import contract
+from scheduled_jobs.components import contract
 from tests.paths import ROOT
 
 SHARED = {

@@ -21,15 +21,19 @@ RULES = {
     "components/manifest": {
         # cron_descriptor words a schedule for `show`; pure like the rest.
         "third_party": {"pydantic", "pydantic_core", "yaml", "cron_descriptor"},
-        "project": ("components.contract", "components.errors", "components.manifest"),
+        "project": (
+            "scheduled_jobs.components.contract",
+            "scheduled_jobs.components.errors",
+            "scheduled_jobs.components.manifest",
+        ),
     },
     "components/convert": {
         "third_party": set(),
         "project": (
-            "components.contract",
-            "components.errors",
-            "components.manifest",
-            "components.convert",
+            "scheduled_jobs.components.contract",
+            "scheduled_jobs.components.errors",
+            "scheduled_jobs.components.manifest",
+            "scheduled_jobs.components.convert",
         ),
     },
 }
@@ -54,8 +58,8 @@ def _violations(folder: str) -> list[str]:
             top = module.split(".")[0]
             if top == "__future__" or top in STDLIB:
                 continue
-            if top == "components" or top == "cli":
-                if not module.startswith(rule["project"]) and module != "components":
+            if top == "scheduled_jobs":
+                if not module.startswith(rule["project"]) and module != "scheduled_jobs.components":
                     bad.append(f"{path.relative_to(ROOT)}:{line}: imports {module}")
                 continue
             if top not in rule["third_party"]:
@@ -81,7 +85,8 @@ def test_the_rule_catches_a_planted_import(tmp_path, monkeypatch):
 
 def _modules(folder: str) -> list[str]:
     return [
-        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        "scheduled_jobs."
+        + ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         for p in sorted((ROOT / folder).rglob("*.py"))
     ]
 
@@ -91,7 +96,14 @@ def _modules(folder: str) -> list[str]:
     [
         pytest.param(_modules("components/manifest"), id="manifest"),
         pytest.param(_modules("components/convert"), id="convert"),
-        pytest.param(["components", "components.contract", "components.tools.render"], id="render"),
+        pytest.param(
+            [
+                "scheduled_jobs.components",
+                "scheduled_jobs.components.contract",
+                "scheduled_jobs.components.tools.render",
+            ],
+            id="render",
+        ),
     ],
 )
 def test_pure_layers_load_no_pulumi_or_boto3(modules):

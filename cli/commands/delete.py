@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from cli.options import BackendOption, env_option, job_argument, yes_option
-from cli.output import info, program
+from scheduled_jobs.cli.options import BackendOption, env_option, job_argument, yes_option
+from scheduled_jobs.cli.output import info, program
 
 
 def delete(
@@ -15,13 +15,13 @@ def delete(
     backend: BackendOption = None,
 ) -> None:
     """Delete a job from an environment: stop its running tasks, destroy its resources."""
-    from cli.ops import tasks
-    from cli.project import find_project
-    from cli.stacks import preflight, stack_file, update
-    from cli.stacks import seam as stacks
-    from cli.stacks.outputs import stack_outputs
-    from components.contract import JOB_TOKEN
-    from components.convert import naming
+    from scheduled_jobs.cli.ops import tasks
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import preflight, stack_file, update
+    from scheduled_jobs.cli.stacks import seam as stacks
+    from scheduled_jobs.cli.stacks.outputs import stack_outputs
+    from scheduled_jobs.components.contract import JOB_TOKEN
+    from scheduled_jobs.components.convert import naming
 
     project = find_project()
     preflight.check_env_name(env)

@@ -6,8 +6,14 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption, TagOption, env_option, jobs_argument, yes_option
-from cli.output import UserError, info, program, result
+from scheduled_jobs.cli.options import (
+    BackendOption,
+    TagOption,
+    env_option,
+    jobs_argument,
+    yes_option,
+)
+from scheduled_jobs.cli.output import UserError, info, program, result
 
 
 def deploy(
@@ -24,11 +30,11 @@ def deploy(
     backend: BackendOption = None,
 ) -> None:
     """Deploy jobs to an environment (like `copilot job deploy`), through Pulumi."""
-    from cli.project import find_project
-    from cli.stacks import preflight, targets, update
-    from cli.stacks import seam as stacks
-    from cli.stacks.outputs import output_lines, plain
-    from cli.stacks.progress import format_counts, has_changes
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import preflight, targets, update
+    from scheduled_jobs.cli.stacks import seam as stacks
+    from scheduled_jobs.cli.stacks.outputs import output_lines, plain
+    from scheduled_jobs.cli.stacks.progress import format_counts, has_changes
 
     project = find_project()
     preflight.check_env_name(env)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption, env_option, yes_option
-from cli.output import info, program
+from scheduled_jobs.cli.options import BackendOption, env_option, yes_option
+from scheduled_jobs.cli.output import info, program
 
 
 def destroy(
@@ -20,11 +20,11 @@ def destroy(
     backend: BackendOption = None,
 ) -> None:
     """Delete every resource of an environment, after stopping its running job tasks."""
-    from cli.ops import tasks
-    from cli.project import find_project
-    from cli.stacks import preflight, update
-    from cli.stacks.outputs import stack_outputs
-    from components.convert import naming
+    from scheduled_jobs.cli.ops import tasks
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import preflight, update
+    from scheduled_jobs.cli.stacks.outputs import stack_outputs
+    from scheduled_jobs.components.convert import naming
 
     project = find_project()
     preflight.check_env_name(env)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption
+from scheduled_jobs.cli.options import AppOption, EnvOption
 
 PLUGIN = "session-manager-plugin"
 PLUGIN_DOCS = (
@@ -42,9 +42,9 @@ def exec_(
     import shutil
     import subprocess
 
-    from cli.ops.finder import find_job
-    from cli.ops.session import aws_errors, connect
-    from cli.output import UserError, info
+    from scheduled_jobs.cli.ops.finder import find_job
+    from scheduled_jobs.cli.ops.session import aws_errors, connect
+    from scheduled_jobs.cli.output import UserError, info
 
     plugin = shutil.which(PLUGIN)
     if plugin is None:  # checked first: nothing else can work without it
@@ -108,7 +108,7 @@ def cluster_of(definition: str) -> str:
         cluster = state.get("Parameters", {}).get("Cluster")
         if state.get("Type") == "Task" and cluster:
             return cluster
-    from cli.output import UserError
+    from scheduled_jobs.cli.output import UserError
 
     raise UserError("the job's state machine names no ECS cluster")
 
@@ -119,8 +119,8 @@ def task_id(task_arn: str) -> str:
 
 def pick_task(ecs: Any, cluster: str, job: Any, wanted: str | None) -> dict:
     """The task to enter: `wanted` (an ID or ARN), else the newest RUNNING task of the job."""
-    from cli.output import UserError
-    from components.convert.naming import task_family
+    from scheduled_jobs.cli.output import UserError
+    from scheduled_jobs.components.convert.naming import task_family
 
     family = task_family(job.app, job.env, job.name)
     arns = [

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.output import UserError, info, program, result
+from scheduled_jobs.cli.output import UserError, info, program, result
 
 # A manifest field -> (its flag, its question), for messages that speak of what was used.
 _FIELDS = {
@@ -58,10 +58,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
 ) -> None:
     """Create a commented manifest for a new job (asks for what is missing in a terminal)."""
-    from cli.project import find_project
-    from components.errors import ManifestError
-    from components.manifest.load import load_manifest_text
-    from components.tools.scaffold import render_manifest
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.load import load_manifest_text
+    from scheduled_jobs.components.tools.scaffold import render_manifest
 
     project = find_project()
     if dockerfile and image:
@@ -207,9 +207,9 @@ def _ask(
 
 def _problems(project, values: dict, field: str) -> list[str]:
     """The loader's messages about `field` for a scaffold made of `values`."""
-    from components.errors import ManifestError
-    from components.manifest.load import load_manifest_text
-    from components.tools.scaffold import render_manifest
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.load import load_manifest_text
+    from scheduled_jobs.components.tools.scaffold import render_manifest
 
     text = render_manifest(
         values["name"],
@@ -241,7 +241,7 @@ def _relative_to_root(path: Path, root: Path) -> str:
 
 def _write(target: Path, text: str) -> None:
     """Create the job's folder and write the manifest atomically (cli/files.py)."""
-    from cli.files import write_text
+    from scheduled_jobs.cli.files import write_text
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.options import AppOption, EnvOption, GiveUpOption, JsonOption, job_argument
-from cli.output import UserError
+from scheduled_jobs.cli.options import AppOption, EnvOption, GiveUpOption, JsonOption, job_argument
+from scheduled_jobs.cli.output import UserError
 
 _MAX_LIMIT = 10_000
 # Events rendered and written per write: bounded memory, few system calls.
@@ -44,7 +44,7 @@ def _check_flags(
 
 def _split_ids(values: list[str]) -> tuple[str, ...]:
     """`--tasks a,b --tasks c` -> ("a", "b", "c"); full task ARNs are cut to their ID."""
-    from components.contract import parse_task_arn
+    from scheduled_jobs.components.contract import parse_task_arn
 
     ids = []
     for value in values:
@@ -61,7 +61,7 @@ def _following(
     """The line said before following: what, from when (in the viewer's zone), and why then."""
     from rich.markup import escape
 
-    from cli.ops.times import local_moment
+    from scheduled_jobs.cli.ops.times import local_moment
 
     moment = local_moment(since)
     if asked is not None:
@@ -144,12 +144,12 @@ def logs(
     """Print a job's logs: by default every container of its latest run."""
     import time
 
-    from cli.ops.finder import find_job
-    from cli.ops.logreader import LogReader, Selection, render
-    from cli.ops.session import aws_errors, connect
-    from cli.ops.times import parse_time, to_millis
-    from cli.ops.times import since as since_time
-    from cli.output import colour_enabled, info, result
+    from scheduled_jobs.cli.ops.finder import find_job
+    from scheduled_jobs.cli.ops.logreader import LogReader, Selection, render
+    from scheduled_jobs.cli.ops.session import aws_errors, connect
+    from scheduled_jobs.cli.ops.times import parse_time, to_millis
+    from scheduled_jobs.cli.ops.times import since as since_time
+    from scheduled_jobs.cli.output import colour_enabled, info, result
 
     task_ids = _split_ids(tasks or [])
     _check_flags(
@@ -171,7 +171,7 @@ def logs(
         raise UserError("--start-time is after --end-time")
     if give_up_after is not None and not follow:
         raise UserError("--give-up-after is only for --follow")
-    from cli.ops.outage import Patience, duration_option, poll_interval
+    from scheduled_jobs.cli.ops.outage import Patience, duration_option, poll_interval
 
     patience_seconds = duration_option(give_up_after)
 

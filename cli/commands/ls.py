@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.options import AppOption, EnvOption, JsonOption
+from scheduled_jobs.cli.options import AppOption, EnvOption, JsonOption
 
 
 def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> None:
@@ -15,9 +15,9 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
     import json
     from concurrent.futures import ThreadPoolExecutor
 
-    from cli.ops.finder import Job, tagged_jobs
-    from cli.ops.session import connect
-    from cli.output import result
+    from scheduled_jobs.cli.ops.finder import Job, tagged_jobs
+    from scheduled_jobs.cli.ops.session import connect
+    from scheduled_jobs.cli.output import result
 
     aws = connect(env, app)
     target = aws.target
@@ -41,7 +41,7 @@ def ls(env: EnvOption, app: AppOption = None, as_json: JsonOption = False) -> No
         result(_human(rows, recent))
         broken = [row for row in rows if row["problem"]]
         if broken:
-            from cli.output import warn
+            from scheduled_jobs.cli.output import warn
 
             for row in broken:
                 warn(f"{row['name']}: {row['problem']}")
@@ -52,9 +52,9 @@ def _check_exists(aws: Any, *, explicit_app: str | None) -> None:
     application that has a stack file (nothing deployed yet); otherwise an error: the
     application has nothing there (the environment exists: a stack file or other apps'
     jobs), or the environment is unknown. Each lists the known ones."""
-    from cli.ops.finder import tag_values
-    from cli.output import UserError
-    from components.contract import TAG_APP, TAG_ENV
+    from scheduled_jobs.cli.ops.finder import tag_values
+    from scheduled_jobs.cli.output import UserError
+    from scheduled_jobs.components.contract import TAG_APP, TAG_ENV
 
     target, project = aws.target, aws.target.project
     stack_envs = _stack_envs(project)
@@ -70,7 +70,7 @@ def _check_exists(aws: Any, *, explicit_app: str | None) -> None:
     envs = tag_values(aws, TAG_ENV, {TAG_APP: target.app}) or tag_values(aws, TAG_ENV, {})
     known = sorted(set(stack_envs) | envs)
     where = f"no stack file Pulumi.{target.env}.yaml here, and " if project else ""
-    from cli.output import program
+    from scheduled_jobs.cli.output import program
 
     raise UserError(
         f'unknown environment "{target.env}": {where}nothing is deployed under that name',
@@ -100,8 +100,8 @@ STRIP_RUNS = 10  # cells of the compact strip
 
 def _recent(aws: Any, job: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
     """The last runs' statuses for the strip: one ListExecutions call, no history reads."""
-    from cli.ops.session import aws_errors
-    from cli.output import UserError
+    from scheduled_jobs.cli.ops.session import aws_errors
+    from scheduled_jobs.cli.output import UserError
 
     if not row["deployed"] or job.state_machine_arn is None:
         return []
@@ -116,7 +116,7 @@ def _recent(aws: Any, job: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
-    from cli.output import UserError
+    from scheduled_jobs.cli.output import UserError
 
     row: dict[str, Any] = {
         "name": job.name,
@@ -138,9 +138,9 @@ def _row(aws: Any, job: Any, local: list[str]) -> dict[str, Any]:
 
 
 def _fill(aws: Any, job: Any, row: dict[str, Any]) -> None:
-    from cli.ops.finder import find_rule, state_machine_by_name
-    from cli.ops.status import recent_executions, schedule_info
-    from components.convert import naming
+    from scheduled_jobs.cli.ops.finder import find_rule, state_machine_by_name
+    from scheduled_jobs.cli.ops.status import recent_executions, schedule_info
+    from scheduled_jobs.components.convert import naming
 
     if job.state_machine_arn is None:
         job.state_machine_arn = state_machine_by_name(aws, job.app, job.env, job.name)
@@ -178,8 +178,8 @@ def _fill(aws: Any, job: Any, row: dict[str, Any]) -> None:
 def _human(rows: list[dict[str, Any]], recent: list[list[dict[str, Any]]]) -> str:
     import sys
 
-    from cli.ops.pictures import compact, style_for
-    from cli.ops.status import table
+    from scheduled_jobs.cli.ops.pictures import compact, style_for
+    from scheduled_jobs.cli.ops.status import table
 
     style = style_for(sys.stdout)
 
@@ -193,7 +193,7 @@ def _human(rows: list[dict[str, Any]], recent: list[list[dict[str, Any]]]) -> st
             return when(value)
         from datetime import datetime, timezone
 
-        from components.manifest.zones import zone
+        from scheduled_jobs.components.manifest.zones import zone
 
         moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         return f"{when(value)} ({moment.astimezone(zone(zone_name)):%H:%M} {zone_name})"

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import BackendOption
-from cli.output import UserError, info, result, warn
+from scheduled_jobs.cli.options import BackendOption
+from scheduled_jobs.cli.output import UserError, info, result, warn
 
 app = typer.Typer(
     name="migrate",
@@ -27,9 +27,9 @@ NOTES = [
 
 
 def _expected(project: Any, found: Any, env: str, job: str) -> Any:
-    from cli.migrate.plan import Expected
-    from components.convert.tags import resource_tags
-    from components.manifest.load import load_manifest
+    from scheduled_jobs.cli.migrate.plan import Expected
+    from scheduled_jobs.components.convert.tags import resource_tags
+    from scheduled_jobs.components.manifest.load import load_manifest
 
     manifest = load_manifest(project.manifest_path(job), env, app=found.app, root=project.root)
     return Expected(
@@ -44,8 +44,8 @@ def _expected(project: Any, found: Any, env: str, job: str) -> Any:
 def _plans(project: Any, found: Any) -> list[tuple[Any, Any, Any]]:
     from datetime import datetime, timezone
 
-    from cli.migrate import apply
-    from cli.migrate.plan import plan_job
+    from scheduled_jobs.cli.migrate import apply
+    from scheduled_jobs.cli.migrate.plan import plan_job
 
     now = datetime.now(timezone.utc)
     plans = []
@@ -97,7 +97,7 @@ def _document(found: Any, changes: list[Any], plans: list[Any], project: Any) ->
 
 
 def _print_text(document: dict[str, Any], plans: list[Any]) -> None:
-    from cli.migrate.plan import text_lines
+    from scheduled_jobs.cli.migrate.plan import text_lines
 
     result(f"Copilot application {document['app']} (account {document['account']})")
     for env in document["environments"]:
@@ -151,11 +151,11 @@ def copilot(
     take each job over without losing its logs or colliding with Copilot's resources."""
     import json
 
-    from cli.migrate.discover import Clients, discover
-    from cli.migrate.project import write_project
-    from cli.migrate.workspace import read_workspace
-    from cli.project import find_project
-    from cli.stacks.preflight import can_confirm, confirm
+    from scheduled_jobs.cli.migrate.discover import Clients, discover
+    from scheduled_jobs.cli.migrate.project import write_project
+    from scheduled_jobs.cli.migrate.workspace import read_workspace
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks.preflight import can_confirm, confirm
 
     project = find_project()
     workspace = read_workspace(
@@ -193,7 +193,7 @@ def copilot(
     what = ", ".join(f"{p.job} in {p.env}" for p, _, _ in pending)
     confirm(f"Take over {what} from Copilot?", yes=yes, action="migrate --apply")
 
-    from cli.migrate import apply as applying
+    from scheduled_jobs.cli.migrate import apply as applying
 
     deploy = applying.seam_deploy(project, backend)
     for plan, stack, expected in pending:

@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption, TagOption, env_option, jobs_argument, json_option
-from cli.output import info, program, result
+from scheduled_jobs.cli.options import (
+    BackendOption,
+    TagOption,
+    env_option,
+    jobs_argument,
+    json_option,
+)
+from scheduled_jobs.cli.output import info, program, result
 
 _EXIT_NO_CHANGES = 0
 _EXIT_CHANGES = 2  # errors exit with 1, as every failing command does
@@ -35,10 +41,10 @@ def package(
     """Preview what deploying would change, per resource (like `copilot job package`)."""
     import json
 
-    from cli.project import find_project
-    from cli.stacks import preflight, targets, update
-    from cli.stacks import seam as stacks
-    from cli.stacks.progress import format_counts, has_changes, op_name
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import preflight, targets, update
+    from scheduled_jobs.cli.stacks import seam as stacks
+    from scheduled_jobs.cli.stacks.progress import format_counts, has_changes, op_name
 
     project = find_project()
     preflight.check_env_name(env)
@@ -78,8 +84,8 @@ def package(
             result(change.line())
         result(f"{env}: {format_counts(preview.change_summary)}")
     if output_dir is not None:
-        from cli.files import output_dir as make_dir
-        from cli.files import write_text
+        from scheduled_jobs.cli.files import output_dir as make_dir
+        from scheduled_jobs.cli.files import write_text
 
         output_dir = make_dir(output_dir)
         data = output_dir / f"preview-{env}.json"

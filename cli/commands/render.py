@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import env_option, jobs_argument, json_option
-from cli.output import UserError, info, result
+from scheduled_jobs.cli.options import env_option, jobs_argument, json_option
+from scheduled_jobs.cli.output import UserError, info, result
 
 
 def render(
@@ -35,10 +35,10 @@ def render(
     """
     import json
 
-    from cli.project import find_project
-    from cli.spinner import after_a_second
-    from components.convert.cost import summary_of
-    from components.tools.render import (
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.spinner import after_a_second
+    from scheduled_jobs.components.convert.cost import summary_of
+    from scheduled_jobs.components.tools.render import (
         DuplicateResourceError,
         group_by_owner,
         job_summary,
@@ -80,8 +80,8 @@ def render(
     estimates = _estimates(project, settings, rendered)
 
     if output_dir is not None:
-        from cli.files import output_dir as make_dir
-        from cli.files import write_text
+        from scheduled_jobs.cli.files import output_dir as make_dir
+        from scheduled_jobs.cli.files import write_text
 
         output_dir = make_dir(output_dir)
         files = {f"{env}.environment.json": groups[env]}
@@ -109,8 +109,8 @@ def render(
 
 def _estimates(project: Any, settings: Any, jobs: list[str]) -> dict[str, dict]:
     """Each job's monthly Fargate estimate (components/convert/cost.py), from its manifest."""
-    from components.convert.cost import job_estimates
-    from components.manifest.project import load_jobs
+    from scheduled_jobs.components.convert.cost import job_estimates
+    from scheduled_jobs.components.manifest.project import load_jobs
 
     loaded = load_jobs(project.root, env=settings.env, app=settings.app, only=jobs)
     return job_estimates(loaded, settings.region)

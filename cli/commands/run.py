@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption, GiveUpOption, job_argument
+from scheduled_jobs.cli.options import AppOption, EnvOption, GiveUpOption, job_argument
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.ops.finder import Job
-    from cli.ops.session import Aws
+    from scheduled_jobs.cli.ops.finder import Job
+    from scheduled_jobs.cli.ops.session import Aws
 
 
 def run(
@@ -87,8 +87,8 @@ def run(
     """
     import json
 
-    from cli.ops import console as consolelinks
-    from cli.ops.executions import (
+    from scheduled_jobs.cli.ops import console as consolelinks
+    from scheduled_jobs.cli.ops.executions import (
         accepts_command,
         accepts_overrides,
         accepts_size,
@@ -98,11 +98,11 @@ def run(
         parse_env_vars,
         parse_size,
     )
-    from cli.ops.finder import find_job
-    from cli.ops.outage import duration_option
-    from cli.ops.session import aws_errors, connect
-    from cli.output import UserError, program, result
-    from components.contract import OVERRIDES_KEY
+    from scheduled_jobs.cli.ops.finder import find_job
+    from scheduled_jobs.cli.ops.outage import duration_option
+    from scheduled_jobs.cli.ops.session import aws_errors, connect
+    from scheduled_jobs.cli.output import UserError, program, result
+    from scheduled_jobs.components.contract import OVERRIDES_KEY
 
     # Bad flags are reported before any AWS call.
     if give_up_after is not None and not (wait or follow):
@@ -176,7 +176,7 @@ def _wait(
 ) -> None:
     import time
 
-    from cli.ops.executions import (
+    from scheduled_jobs.cli.ops.executions import (
         EXIT_INTERRUPTED,
         duration_seconds,
         exit_code,
@@ -185,10 +185,10 @@ def _wait(
         task_outcome,
         wait,
     )
-    from cli.ops.outage import Patience, poll_interval
-    from cli.ops.session import aws_errors
-    from cli.ops.times import format_duration
-    from cli.output import UserError, info, warn
+    from scheduled_jobs.cli.ops.outage import Patience, poll_interval
+    from scheduled_jobs.cli.ops.session import aws_errors
+    from scheduled_jobs.cli.ops.times import format_duration
+    from scheduled_jobs.cli.output import UserError, info, warn
 
     sfn = aws.client("stepfunctions")
     follower = _LogFollower(aws, job, execution_arn) if follow else None
@@ -242,8 +242,8 @@ def _wait(
         summary += f"; {outcome.reason}"
     (info if status == "SUCCEEDED" else warn)(summary)
     if outcome.task_arns and job.log_group:
-        from cli.ops import console as consolelinks
-        from components.contract import log_stream, parse_task_arn
+        from scheduled_jobs.cli.ops import console as consolelinks
+        from scheduled_jobs.components.contract import log_stream, parse_task_arn
 
         stream = log_stream(job.name, parse_task_arn(outcome.task_arns[-1])[1])
         info(f"  logs: {consolelinks.log_stream(aws.region, job.log_group, stream)}")
@@ -255,7 +255,7 @@ class _LogFollower:
     arrive, while `jobs run --follow` waits."""
 
     def __init__(self, aws: Aws, job: Job, execution_arn: str):
-        from cli.ops.logreader import LogReader
+        from scheduled_jobs.cli.ops.logreader import LogReader
 
         self.sfn = aws.client("stepfunctions")
         self.execution_arn = execution_arn
@@ -265,12 +265,12 @@ class _LogFollower:
         self.tokens: dict[str, Any] = {}
         self.start: int | None = None
         if self.reader is None:
-            from cli.output import warn
+            from scheduled_jobs.cli.output import warn
 
             warn(f'job "{job.name}" has no log group; only its result will be shown')
 
     def _wants(self, stream: str) -> bool:
-        from cli.ops.logreader import task_id
+        from scheduled_jobs.cli.ops.logreader import task_id
 
         return task_id(stream) in self.task_ids
 
@@ -282,8 +282,8 @@ class _LogFollower:
         self._refresh()
 
     def _refresh(self) -> None:
-        from cli.ops.executions import history, task_outcome
-        from components.contract import parse_task_arn
+        from scheduled_jobs.cli.ops.executions import history, task_outcome
+        from scheduled_jobs.components.contract import parse_task_arn
 
         arns = task_outcome(history(self.sfn, self.execution_arn), self.container).task_arns
         self.task_ids.update(parse_task_arn(arn)[1] for arn in arns)
@@ -299,8 +299,8 @@ class _LogFollower:
         self._refresh()
 
     def _print_new(self) -> None:
-        from cli.ops.logreader import render
-        from cli.output import colour_enabled, result
+        from scheduled_jobs.cli.ops.logreader import render
+        from scheduled_jobs.cli.output import colour_enabled, result
 
         if not self.task_ids:
             return

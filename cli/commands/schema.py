@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.output import result
+from scheduled_jobs.cli.output import result
 
 
 def schema(
@@ -18,15 +18,15 @@ def schema(
     """Print the manifest's JSON Schema (for editor autocompletion)."""
     import json
 
-    from components.manifest.schema import manifest_schema
+    from scheduled_jobs.components.manifest.schema import manifest_schema
 
     if output is not None:
-        from cli.files import output_file
+        from scheduled_jobs.cli.files import output_file
 
         target = output_file(output)
     text = json.dumps(manifest_schema(), indent=2) + "\n"
     if output is not None:
-        from cli.files import write_text
+        from scheduled_jobs.cli.files import write_text
 
         write_text(target, text)
     else:

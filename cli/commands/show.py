@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.options import AppOption, EnvOption, JsonOption, job_argument
+from scheduled_jobs.cli.options import AppOption, EnvOption, JsonOption, job_argument
 
 
 def show(
@@ -29,14 +29,14 @@ def show(
     import json
     from concurrent.futures import ThreadPoolExecutor
 
-    from cli.ops.finder import find_job
-    from cli.ops.session import connect
-    from cli.ops.status import recent_executions, schedule_info
-    from cli.output import result
+    from scheduled_jobs.cli.ops.finder import find_job
+    from scheduled_jobs.cli.ops.session import connect
+    from scheduled_jobs.cli.ops.status import recent_executions, schedule_info
+    from scheduled_jobs.cli.output import result
 
     aws = connect(env, app)
     job = find_job(aws, name, with_rule=True)
-    from cli.ops.alerts import alert_destinations
+    from scheduled_jobs.cli.ops.alerts import alert_destinations
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         history = pool.submit(recent_executions, aws, job, executions)
@@ -70,8 +70,8 @@ def _task_definition(aws: Any, job: Any) -> dict[str, Any] | None:
     when it has none. Any other AWS error (access denied, throttling) is reported as itself."""
     from botocore.exceptions import ClientError
 
-    from cli.ops.session import aws_errors, error_code
-    from components.convert.naming import task_family
+    from scheduled_jobs.cli.ops.session import aws_errors, error_code
+    from scheduled_jobs.components.convert.naming import task_family
 
     ecs = aws.client("ecs")
     with aws_errors():
@@ -95,7 +95,7 @@ def _estimate(
     """The monthly Fargate estimate from what is deployed: the task definition's size and
     platform, the state machine's capacity and timeout, the rule's schedule, and the median
     duration of the recent runs (components/convert/cost.py). None without a task definition."""
-    from components.convert.cost import NoPriceError, estimate, median_duration
+    from scheduled_jobs.components.convert.cost import NoPriceError, estimate, median_duration
 
     if task_definition is None:
         return None
@@ -122,7 +122,7 @@ def _estimate(
 
 
 def _state_machine_definition(aws: Any, job: Any) -> str:
-    from cli.ops.session import aws_errors
+    from scheduled_jobs.cli.ops.session import aws_errors
 
     if not job.state_machine_arn:
         return "{}"
@@ -143,7 +143,7 @@ def _timeout(definition: str) -> int | None:
 
 
 def _resources(aws: Any, job: Any, task_definition_arn: str | None) -> dict[str, Any]:
-    from cli.ops import console as consolelinks
+    from scheduled_jobs.cli.ops import console as consolelinks
 
     region = aws.region
     resources: dict[str, Any] = {
@@ -188,8 +188,8 @@ def _week(data: dict[str, Any], style: Any) -> list[str]:
     """`--calendar`: the next seven days of runs, in the schedule's zone (UTC unless known)."""
     from datetime import datetime, timedelta, timezone
 
-    from cli.ops.pictures import week_grid
-    from components.manifest.schedule import next_runs
+    from scheduled_jobs.cli.ops.pictures import week_grid
+    from scheduled_jobs.components.manifest.schedule import next_runs
 
     schedule = data["schedule"]
     expression = schedule["expression"]
@@ -217,10 +217,10 @@ def _human(data: dict[str, Any], *, calendar: bool = False) -> str:
     import shutil
     import sys
 
-    from cli.ops.pictures import picture, style_for
-    from cli.ops.status import local_time, table
-    from cli.ops.times import format_duration
-    from cli.output import program
+    from scheduled_jobs.cli.ops.pictures import picture, style_for
+    from scheduled_jobs.cli.ops.status import local_time, table
+    from scheduled_jobs.cli.ops.times import format_duration
+    from scheduled_jobs.cli.output import program
 
     schedule = data["schedule"]
     lines = [f"Job {data['job']}  (app {data['app']}, env {data['env']}, {data['region']})", ""]
@@ -271,7 +271,7 @@ def _human(data: dict[str, Any], *, calendar: bool = False) -> str:
         lines.extend(f"  topic {topic}" for topic in alerts["topics"])
         lines.extend(f"  email {email}" for email in alerts["emails"])
     if data.get("estimate") is not None:
-        from components.convert.cost import summary_of
+        from scheduled_jobs.components.convert.cost import summary_of
 
         lines += ["", "Cost", f"  {summary_of(data['estimate'])}"]
     lines += ["", "Resources"]

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from cli.options import env_option, jobs_argument, json_option
-from cli.output import error, info, result, warn
+from scheduled_jobs.cli.options import env_option, jobs_argument, json_option
+from scheduled_jobs.cli.output import error, info, result, warn
 
 
 def _addons(project, name: str):
     """The job's addons (manifests/<job>/addons/), read and checked as the deploy reads them."""
-    from components.contract import MANIFESTS_DIR
-    from components.manifest.addons import addons_folder, read_addons
+    from scheduled_jobs.components.contract import MANIFESTS_DIR
+    from scheduled_jobs.components.manifest.addons import addons_folder, read_addons
 
     display = f"{MANIFESTS_DIR}/{name}/addons"
     return read_addons(addons_folder(project.root, name), display=display)
@@ -40,10 +40,10 @@ def validate(
     """Check manifests and print every problem; exit 1 if any."""
     import json
 
-    from cli.project import find_project
-    from components.errors import ManifestError, SettingsError
-    from components.manifest.addons import describe
-    from components.manifest.load import load_manifest
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.components.errors import ManifestError, SettingsError
+    from scheduled_jobs.components.manifest.addons import describe
+    from scheduled_jobs.components.manifest.load import load_manifest
 
     project = find_project()
     jobs = project.select_jobs(names, default_all=True)
@@ -104,9 +104,9 @@ def _check_environment(project, env: str, jobs: list, as_json: bool) -> int:
     (deploy checks it) and counts nothing."""
     import json
 
-    from cli.ops.capacity import cluster_problem, spot_cluster
-    from cli.output import UserError
-    from cli.stacks.preflight import efs_network_problems
+    from scheduled_jobs.cli.ops.capacity import cluster_problem, spot_cluster
+    from scheduled_jobs.cli.output import UserError
+    from scheduled_jobs.cli.stacks.preflight import efs_network_problems
 
     problems: list[UserError] = []
     target = spot_cluster(project, env, [job.name for job in jobs if job.capacity == "spot"])
@@ -138,7 +138,7 @@ def _check_environment(project, env: str, jobs: list, as_json: bool) -> int:
 
 def _warn_past_run(job, path) -> None:
     """A one-time `at()` already past: a warning here, an error at deploy."""
-    from components.manifest.rules import past_one_time_run
+    from scheduled_jobs.components.manifest.rules import past_one_time_run
 
     late = past_one_time_run(job)
     if late:

@@ -27,14 +27,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cli.migrate import template as templates
-from cli.migrate.discover import Clients, Environment, JobStack, read_job, rule_state
-from cli.migrate.files import write_atomically
-from cli.migrate.plan import STABLE, Expected, JobPlan, retained_ids
-from cli.ops.session import aws_errors, error_code
-from cli.output import UserError, info, info_text
-from cli.project import Project
-from components.convert import naming
+from scheduled_jobs.cli.migrate import template as templates
+from scheduled_jobs.cli.migrate.discover import Clients, Environment, JobStack, read_job, rule_state
+from scheduled_jobs.cli.migrate.files import write_atomically
+from scheduled_jobs.cli.migrate.plan import STABLE, Expected, JobPlan, retained_ids
+from scheduled_jobs.cli.ops.session import aws_errors, error_code
+from scheduled_jobs.cli.output import UserError, info, info_text
+from scheduled_jobs.cli.project import Project
+from scheduled_jobs.components.convert import naming
 
 RECORD_DIR = ".scheduled-jobs/migrate"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -194,7 +194,7 @@ def remove_stack(ctx: Context, stack: JobStack) -> None:
 
 def verify(ctx: Context, job: str, record: dict[str, Any]) -> list[str]:
     """What is wrong with the migrated job; [] when it is as it should be."""
-    from cli.migrate.discover import state_machine_arn
+    from scheduled_jobs.cli.migrate.discover import state_machine_arn
 
     app, env = record.get("app") or ctx.expected.tags.get(naming.TAG_APP), ctx.env.name
     region = ctx.env.region
@@ -216,7 +216,7 @@ def verify(ctx: Context, job: str, record: dict[str, Any]) -> list[str]:
                 wrong.append(f"rule {rule.name} does not start {machine}")
         group = (record.get("logGroup") or {}).get("name")
         if group:
-            from cli.migrate.discover import _log_group
+            from scheduled_jobs.cli.migrate.discover import _log_group
 
             now = _log_group(ctx.clients("logs", region), group)
             before = int((record.get("logGroup") or {}).get("streams") or 0)
@@ -314,14 +314,14 @@ def seam_deploy(project: Project, backend_flag: str | None) -> Callable[[str, st
     it (the job's component and the environment's shared resources as targets)."""
 
     def deploy(env: str, job: str) -> None:
-        from cli.stacks import preflight
-        from cli.stacks import seam as stacks
-        from cli.stacks.progress import Recorder
+        from scheduled_jobs.cli.stacks import preflight
+        from scheduled_jobs.cli.stacks import seam as stacks
+        from scheduled_jobs.cli.stacks.progress import Recorder
 
         session = preflight.open_session(
             project, env, backend_flag=backend_flag, create=True, builds=True
         )
-        from cli.stacks import targets as target_urns
+        from scheduled_jobs.cli.stacks import targets as target_urns
 
         planned = target_urns.planned_resources(project, env, [job])
         state = stacks.state_resources(session.stack, env)

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cli.migrate import template as templates
-from cli.migrate.workspace import JOB_TYPE, Workspace
-from cli.ops.session import aws_errors, error_code
-from cli.output import UserError
-from components.convert import naming
+from scheduled_jobs.cli.migrate import template as templates
+from scheduled_jobs.cli.migrate.workspace import JOB_TYPE, Workspace
+from scheduled_jobs.cli.ops.session import aws_errors, error_code
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.components.convert import naming
 
 SSM_ROOT = "/copilot/applications"
 # Outputs of the environment stack that the project's settings come from.
@@ -221,7 +221,7 @@ def _state_machine_exists(sfn: Any, arn: str) -> bool:
 
 
 def state_machine_arn(env: Environment, app: str, job: str) -> str:
-    from components.convert.arns import partition_of
+    from scheduled_jobs.components.convert.arns import partition_of
 
     name = naming.state_machine_name(app, env.name, job)
     return f"arn:{partition_of(env.region)}:states:{env.region}:{env.account}:stateMachine:{name}"

@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cli.migrate.discover import JobStack, LogGroup, Resource
-from components.convert import naming
-from components.convert.addons import stack_name as addons_stack_name
+from scheduled_jobs.cli.migrate.discover import JobStack, LogGroup, Resource
+from scheduled_jobs.components.convert import naming
+from scheduled_jobs.components.convert.addons import stack_name as addons_stack_name
 
 ADOPT, KEEP, REPLACE, REMOVE = "adopt", "keep", "replace", "remove"
 # Role of an adopted resource in the ScheduledJob component: its child is `<job>-<role>`.
@@ -200,7 +200,7 @@ def next_run(schedule: str | None, now: datetime) -> datetime | None:
     """The next time a cron schedule fires after `now` (None for rate() and none)."""
     if not schedule or not schedule.startswith("cron("):
         return None
-    from components.manifest.cron import CronFieldError, parse_aws_cron
+    from scheduled_jobs.components.manifest.cron import CronFieldError, parse_aws_cron
 
     try:
         return next(parse_aws_cron(schedule[5:-1]).runs(now), None)
@@ -233,7 +233,7 @@ def plan_job(
     if rule is None and record and record.get("rule"):
         rule_data = dict(record["rule"])
         rule_data["targets"] = tuple(rule_data.get("targets", ()))
-        from cli.migrate.discover import Rule
+        from scheduled_jobs.cli.migrate.discover import Rule
 
         rule = Rule(**rule_data)
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cli.migrate.discover import Discovery, Environment
-from cli.migrate.files import write_atomically
-from cli.output import UserError
-from cli.project import Project
-from components.contract import MANIFEST_FILE
+from scheduled_jobs.cli.migrate.discover import Discovery, Environment
+from scheduled_jobs.cli.migrate.files import write_atomically
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.project import Project
+from scheduled_jobs.components.contract import MANIFEST_FILE
 
 MAX_ADDON_FILES = 200
 MAX_ADDON_BYTES = 5_000_000
@@ -56,7 +56,7 @@ def stack_settings(project_name: str, env: Environment, app: str, tags: dict[str
 def environment_tags(found: Discovery, env: str) -> dict[str, str]:
     """The tags Copilot's job stacks in `env` carry besides its own keys (the application's
     tags plus any `--resource-tags`), when they all agree; else the application's tags."""
-    from components.contract import TAG_APP, TAG_ENV, TAG_JOB
+    from scheduled_jobs.components.contract import TAG_APP, TAG_ENV, TAG_JOB
 
     seen = [
         {k: v for k, v in stack.tags.items() if k not in (TAG_APP, TAG_ENV, TAG_JOB)}
@@ -151,8 +151,8 @@ def write_project(project: Project, found: Discovery, *, force: bool = False) ->
 
 
 def validate(project: Project, found: Discovery) -> None:
-    from components.errors import ManifestError
-    from components.manifest.load import load_manifest
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.load import load_manifest
 
     problems = []
     for job in found.jobs:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cli.output import UserError
-from components.contract import MANIFEST_FILE  # Copilot uses the same file name
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.components.contract import MANIFEST_FILE  # Copilot uses the same file name
 
 JOB_TYPE = "Scheduled Job"
 WORKSPACE_FILE = ".workspace"

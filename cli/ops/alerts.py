@@ -8,15 +8,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.ops.finder import Job
-    from cli.ops.session import Aws
+    from scheduled_jobs.cli.ops.finder import Job
+    from scheduled_jobs.cli.ops.session import Aws
 
 
 def alert_destinations(aws: Aws, job: Job) -> dict[str, Any]:
     """`{"rule", "topics", "emails"}`; `rule` is None when the job has no alerts (`alerts:
     none`, or deployed by Copilot)."""
-    from cli.ops.session import aws_errors
-    from components.convert.alerts import rule_name
+    from scheduled_jobs.cli.ops.session import aws_errors
+    from scheduled_jobs.components.convert.alerts import rule_name
 
     events = aws.client("events")
     name = rule_name(job.app, job.env, job.name)
@@ -35,7 +35,7 @@ def alert_destinations(aws: Aws, job: Job) -> dict[str, Any]:
 
 
 def _destinations(aws: Aws, job: Job, name: str, targets: list[dict]) -> dict[str, Any]:
-    from components.convert.alerts import topic_name
+    from scheduled_jobs.components.convert.alerts import topic_name
 
     topics = [target["Arn"] for target in targets]
     env_topic = f"arn:{aws.partition}:sns:{aws.region}:{aws.account}:{topic_name(job.app, job.env)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cli.output import UserError
+from scheduled_jobs.cli.output import UserError
 
 PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -63,7 +63,7 @@ def spot_cluster(project: Any, env: str, spot_jobs: list[str]) -> SpotCluster | 
 def cluster_problem(project: Any, env: str, target: SpotCluster) -> UserError | None:
     """Describe the cluster: a UserError saying what to add, or None when it is ready. Raises
     the UserError of cli.ops.session when AWS cannot be asked (credentials, network)."""
-    from cli.ops.session import aws_errors, for_project
+    from scheduled_jobs.cli.ops.session import aws_errors, for_project
 
     region = project.region(env)
     with aws_errors():
@@ -101,8 +101,8 @@ def check_spot_cluster(project: Any, env: str, jobs: list[str]) -> None:
 
 
 def _spot_jobs(project: Any, env: str, jobs: list[str]) -> list[str]:
-    from components.errors import ManifestError
-    from components.manifest.load import load_manifest
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.load import load_manifest
 
     found = []
     for name in jobs or project.job_names():

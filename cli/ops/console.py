@@ -8,7 +8,7 @@ _DOMAINS = {"aws-cn": "console.amazonaws.cn", "aws-us-gov": "console.amazonaws-u
 
 
 def _base(region: str) -> str:
-    from components.convert.arns import partition_of
+    from scheduled_jobs.components.convert.arns import partition_of
 
     domain = _DOMAINS.get(partition_of(region), "console.aws.amazon.com")
     if partition_of(region) == "aws":
@@ -61,7 +61,7 @@ def task_definition(region: str, task_definition_arn: str) -> str:
 
 def ecs_task(region: str, task_arn: str) -> str:
     """The task's page; an old-format ARN names no cluster, so the clusters page."""
-    from components.contract import parse_task_arn
+    from scheduled_jobs.components.contract import parse_task_arn
 
     cluster, task_id = parse_task_arn(task_arn)
     if cluster:

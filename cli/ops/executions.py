@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from cli.output import UserError
-from components.contract import FORCE_KEY, OVERRIDES_KEY, parse_task_arn
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.components.contract import FORCE_KEY, OVERRIDES_KEY, parse_task_arn
 
 RUNNING_STATES = {"RUNNING", "PENDING_REDRIVE"}
 # Exit codes `jobs run --wait` uses when the container's own code is unknown.
@@ -80,7 +80,7 @@ def execution_input(
 
 def parse_size(cpu: int | None, memory: int | None) -> tuple[int, int] | None:
     """--cpu/--memory as a Fargate (cpu, memory) pair; UserError when it is not one."""
-    from components.manifest.rules import FARGATE_SIZES, fargate_size_problem
+    from scheduled_jobs.components.manifest.rules import FARGATE_SIZES, fargate_size_problem
 
     if cpu is None and memory is None:
         return None

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cli.ops.session import Aws, aws_errors
-from cli.output import UserError, program
-from components import contract
-from components.convert import naming
+from scheduled_jobs.cli.ops.session import Aws, aws_errors
+from scheduled_jobs.cli.output import UserError, program
+from scheduled_jobs.components import contract
+from scheduled_jobs.components.convert import naming
 
 STATE_MACHINE_TYPE = "states:stateMachine"
 LOG_GROUP_TYPE = "logs"
@@ -148,7 +148,7 @@ def _rule(aws: Aws, name: str) -> Rule | None:
 def find_schedule(aws: Aws, app: str, env: str, job: str) -> Rule | None:
     """The job's EventBridge Scheduler schedule (jobs with a time zone, a window or `at()`):
     named like the rule, in the environment's schedule group."""
-    from components.convert.scheduler import group_name
+    from scheduled_jobs.components.convert.scheduler import group_name
 
     scheduler = aws.client("scheduler")
     with aws_errors():

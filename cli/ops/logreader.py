@@ -25,8 +25,8 @@ from json.encoder import encode_basestring  # json's C encoder (CPython builds _
 from operator import itemgetter
 from typing import Any
 
-from components.contract import STATES_STREAM_PREFIX as STATES_PREFIX
-from components.contract import parse_log_stream
+from scheduled_jobs.components.contract import STATES_STREAM_PREFIX as STATES_PREFIX
+from scheduled_jobs.components.contract import parse_log_stream
 
 # GetLogEvents returns at most 10,000 events per call.
 MAX_PAGE = 10_000

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from cli.output import UserError
+from scheduled_jobs.cli.output import UserError
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ def is_transient(exc: BaseException) -> bool:
     """Whether a failed call may succeed later unchanged: network faults, throttling, 5xx."""
     import botocore.exceptions as bex
 
-    from cli.ops.session import error_code
+    from scheduled_jobs.cli.ops.session import error_code
 
     if isinstance(
         exc,
@@ -92,7 +92,7 @@ class Patience:
         say: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
-        from cli.output import warn
+        from scheduled_jobs.cli.output import warn
 
         self.what = what  # "CloudWatch Logs", "Step Functions": what did not answer
         self.interval = interval
@@ -122,7 +122,7 @@ class Patience:
         return value
 
     def _fault(self, exc: BaseException) -> None:
-        from cli.ops.session import endpoint_of, fault_text
+        from scheduled_jobs.cli.ops.session import endpoint_of, fault_text
 
         self.faults += 1
         now = self.clock()
@@ -184,6 +184,6 @@ def duration_option(text: str | None, flag: str = "--give-up-after") -> float | 
     """`--give-up-after 10m` -> 600.0 seconds; None when not given."""
     if text is None:
         return None
-    from cli.ops.times import parse_duration
+    from scheduled_jobs.cli.ops.times import parse_duration
 
     return parse_duration(text, flag).total_seconds()

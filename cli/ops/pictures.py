@@ -105,7 +105,7 @@ def picture(executions: Sequence[Mapping[str, Any]], width: int, style: Style) -
     `width` is the terminal's; the drawing keeps to it."""
     if not executions:
         return []
-    from cli.ops.times import format_duration
+    from scheduled_jobs.cli.ops.times import format_duration
 
     label = 11  # "  runs     " / "  duration "
     cells = max(1, width - label - 1)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError
+from scheduled_jobs.cli.output import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.project import Project
+    from scheduled_jobs.cli.project import Project
 
 # Error codes AWS answers when the caller's identity, not the request, is the problem.
 _CREDENTIAL_CODES = {
@@ -65,7 +65,7 @@ class Target:
 def resolve_target(env: str, app: str | None) -> Target:
     """`--env`/`--app` plus the project's settings: the app defaults to the project's, the
     region to the stack file's `aws:region`."""
-    from cli.project import find_project
+    from scheduled_jobs.cli.project import find_project
 
     if not env or not env.strip():
         raise UserError("--env must not be empty")
@@ -186,7 +186,7 @@ class Aws:
 
     @functools.cached_property
     def partition(self) -> str:
-        from components.convert.arns import partition_of
+        from scheduled_jobs.components.convert.arns import partition_of
 
         return partition_of(self.region)
 

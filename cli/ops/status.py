@@ -8,27 +8,27 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from cli.ops import console as consolelinks
-from cli.ops.times import iso
-from components.contract import log_stream, parse_task_arn
+from scheduled_jobs.cli.ops import console as consolelinks
+from scheduled_jobs.cli.ops.times import iso
+from scheduled_jobs.components.contract import log_stream, parse_task_arn
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.ops.finder import Job, Rule
-    from cli.ops.session import Aws
+    from scheduled_jobs.cli.ops.finder import Job, Rule
+    from scheduled_jobs.cli.ops.session import Aws
 
 # Enough of the newest history events to reach the last task attempt and the execution's end.
 HISTORY_TAIL = 40
 
 
 def _disabled() -> str:
-    from cli.output import program
+    from scheduled_jobs.cli.output import program
 
     return f"disabled: runs only with `{program()} run`"
 
 
 def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None) -> dict[str, Any]:
     """`{"expression", "description", "enabled", "nextRuns"}` for the job's rule."""
-    from components.manifest.schedule import describe_schedule, next_runs
+    from scheduled_jobs.components.manifest.schedule import describe_schedule, next_runs
 
     if rule is None or not rule.expression:
         return {"expression": None, "description": "no schedule", "enabled": False, "nextRuns": [],
@@ -61,7 +61,7 @@ def schedule_info(rule: Rule | None, count: int = 5, now: datetime | None = None
 def recent_executions(aws: Aws, job: Job, count: int) -> list[dict[str, Any]]:
     """The newest `count` executions, newest first, each with its exit code or failure reason
     when AWS recorded one."""
-    from cli.ops.session import aws_errors
+    from scheduled_jobs.cli.ops.session import aws_errors
 
     if not job.state_machine_arn or count < 1:
         return []
@@ -77,9 +77,9 @@ def recent_executions(aws: Aws, job: Job, count: int) -> list[dict[str, Any]]:
 
 
 def _summary(aws: Aws, job: Job, item: dict) -> dict[str, Any]:
-    from cli.ops.executions import exit_code_from_ecs, history, task_outcome
-    from cli.ops.session import aws_errors
-    from cli.output import UserError
+    from scheduled_jobs.cli.ops.executions import exit_code_from_ecs, history, task_outcome
+    from scheduled_jobs.cli.ops.session import aws_errors
+    from scheduled_jobs.cli.output import UserError
 
     status = item["status"]
     start, stop = item.get("startDate"), item.get("stopDate")
@@ -131,7 +131,7 @@ def local_time(value: str, zone_name: str | None = None) -> str:
     local = moment.astimezone()
     shown = [moment.utcoffset()]
     if zone_name and zone_name != "UTC":
-        from components.manifest.zones import zone
+        from scheduled_jobs.components.manifest.zones import zone
 
         there = moment.astimezone(zone(zone_name))
         text = f"{there:%Y-%m-%d %H:%M %Z} {zone_name} ({moment:%H:%M} UTC"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.ops.session import Aws
+    from scheduled_jobs.cli.ops.session import Aws
 
 # Kept by ECS and read by others in the console: the installed name, not how one user typed it.
 STOP_REASON = (
@@ -41,7 +41,7 @@ def stop_job_tasks(
 
     Without a known cluster, every cluster in the region is searched (there are few).
     """
-    from cli.ops.session import aws_errors
+    from scheduled_jobs.cli.ops.session import aws_errors
 
     with aws_errors():
         return _stop(aws.client("ecs"), families, cluster, command, aws.target.env)
@@ -52,7 +52,7 @@ def _stop(
 ) -> list[str]:
     from botocore.exceptions import ClientError
 
-    from cli.ops.session import error_code
+    from scheduled_jobs.cli.ops.session import error_code
 
     if cluster:
         clusters = [cluster]

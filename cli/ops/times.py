@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from cli.output import UserError
+from scheduled_jobs.cli.output import UserError
 
 # The earliest time a log event can have (CloudWatch Logs counts milliseconds since 1970).
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli.output import UserError
-from cli.project import Project
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.project import Project
 
 LOCAL_STATE_DIR = ".pulumi-state"
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cli.ops.times import format_duration
-from cli.stacks.progress import Happening, Recorder, plain_line
+from scheduled_jobs.cli.ops.times import format_duration
+from scheduled_jobs.cli.stacks.progress import Happening, Recorder, plain_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console, ConsoleOptions, RenderResult

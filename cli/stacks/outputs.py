@@ -7,7 +7,7 @@ from typing import Any
 
 def stack_outputs(stack: Any) -> dict[str, Any]:
     """The stack's outputs as plain values (OutputValue.value)."""
-    from cli.stacks import seam
+    from scheduled_jobs.cli.stacks import seam
 
     with seam.pulumi_errors(None):
         raw = stack.outputs()

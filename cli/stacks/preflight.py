@@ -10,18 +10,18 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError, info
-from cli.project import Project
-from components.contract import IMAGE_TAG_VARIABLE
+from scheduled_jobs.cli.output import UserError, info
+from scheduled_jobs.cli.project import Project
+from scheduled_jobs.components.contract import IMAGE_TAG_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.ops.session import Aws
+    from scheduled_jobs.cli.ops.session import Aws
 
 
 def check_env_name(env: str) -> None:
     """The rule, and the message, that `render` and `validate` apply to the stack's settings
     (components/convert/naming.py), so no name passes one command and fails another."""
-    from components.convert.naming import name_problem
+    from scheduled_jobs.components.convert.naming import name_problem
 
     problem = name_problem("environment", env)
     if problem:
@@ -91,11 +91,11 @@ def open_session(
     `may_build=True` (some selected job builds an image) adds an unanswering Docker daemon to
     the missing prerequisites reported together; whether a build is really needed is known
     only after the preview, where `check_docker_for` decides."""
-    from cli.stacks import backend
-    from cli.stacks import seam as stacks
+    from scheduled_jobs.cli.stacks import backend
+    from scheduled_jobs.cli.stacks import seam as stacks
 
     check_env_name(env)
-    from cli.ops.session import for_project
+    from scheduled_jobs.cli.ops.session import for_project
 
     # Every missing prerequisite in one message, not one per run.
     problems: list[UserError] = []
@@ -126,7 +126,7 @@ def open_session(
         info(chosen.note)
     env_vars = dict(chosen.env_vars)
     if builds:
-        from components.tools.image_tag import default_image_tag
+        from scheduled_jobs.components.tools.image_tag import default_image_tag
 
         image_tag = image_tag or default_image_tag(project.root)
         env_vars[IMAGE_TAG_VARIABLE] = image_tag
@@ -194,7 +194,7 @@ def docker_problem(timeout: float = 15.0) -> str | None:
 def check_docker_for(planned: list[Any], env: str) -> None:
     """Before an update whose plan builds an image: the daemon must answer. Previews,
     refreshes and destroys never need it (docs/deploying.md)."""
-    from components.contract import IMAGE_TOKEN
+    from scheduled_jobs.components.contract import IMAGE_TOKEN
 
     builds = [c.name for c in planned if c.type == IMAGE_TOKEN and c.op != "delete"]
     if not builds:
@@ -218,7 +218,7 @@ def check_environment(project: Project, env: str, jobs: list[str]) -> None:
     credentials already checked): the capacity providers of the user's own cluster for
     `capacity: spot` (cli/ops/capacity.py), and for EFS volumes subnets and security groups a
     deploy would otherwise fail on or a run would time out on. Every problem in one error."""
-    from cli.ops.capacity import cluster_problem, spot_cluster
+    from scheduled_jobs.cli.ops.capacity import cluster_problem, spot_cluster
 
     loaded = _loaded_jobs(project, env, jobs)
     problems: list[UserError] = []
@@ -238,8 +238,8 @@ def check_environment(project: Project, env: str, jobs: list[str]) -> None:
 
 
 def _loaded_jobs(project: Project, env: str, jobs: list[str]) -> list[Any]:
-    from components.errors import ManifestError
-    from components.manifest.load import load_manifest
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.load import load_manifest
 
     found = []
     for name in jobs or project.job_names():
@@ -279,9 +279,9 @@ def efs_network_problems(project: Project, env: str, loaded: list[Any]) -> list[
     file system, because EFS takes one mount target per zone and the environment makes one per
     subnet; (b) a security group on the task that lets it open TCP 2049 to the mount targets.
     Only what is known by ID is checked (no `from_cfn` groups)."""
-    from cli.ops.session import aws_errors, for_project
-    from components.convert import efs
-    from components.manifest.model import FromCfn
+    from scheduled_jobs.cli.ops.session import aws_errors, for_project
+    from scheduled_jobs.components.convert import efs
+    from scheduled_jobs.components.manifest.model import FromCfn
 
     settings = project.settings(env)
     stack_file = project.stack_file(env).name

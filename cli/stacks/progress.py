@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cli.ops.times import format_duration
+from scheduled_jobs.cli.ops.times import format_duration
 
 # Operations that change nothing in the cloud.
 QUIET_OPS = {"same", "read", "refresh", "discard", "discard-replaced", "remove-pending-replace"}

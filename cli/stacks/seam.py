@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cli.output import UserError, program
+from scheduled_jobs.cli.output import UserError, program
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cli.project import Project
+    from scheduled_jobs.cli.project import Project
 
 # Targeted updates use exact URNs (cli/stacks/targets.py), never `--exclude` (3.158.0+), so
 # the floor is the Automation API's own features used here (`PulumiCommand`, 3.95+ ...); we

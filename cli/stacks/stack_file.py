@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cli.project import Project
+from scheduled_jobs.cli.project import Project
 
 
 def update_config(project: Project, env: str, values: Mapping[str, Any]) -> None:
@@ -26,7 +26,7 @@ def update_config(project: Project, env: str, values: Mapping[str, Any]) -> None
             config[key] = value
     data["config"] = config
     text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
-    from cli.files import write_text
+    from scheduled_jobs.cli.files import write_text
 
     write_text(project.stack_file(env), text)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from components.contract import ENVIRONMENT_TOKEN, JOB_TOKEN
-from components.contract import MANIFESTS_DIR as MANIFESTS
+from scheduled_jobs.components.contract import ENVIRONMENT_TOKEN, JOB_TOKEN
+from scheduled_jobs.components.contract import MANIFESTS_DIR as MANIFESTS
 
 ROOT_TYPE = "pulumi:pulumi:Stack"
 
@@ -79,8 +79,8 @@ def job_targets(
 def planned_resources(project: Any, env: str, jobs: Sequence[str]) -> list[Any]:
     """The plan of the environment and `jobs` as the program will register it (names and
     types only matter here: placeholders stand for the account and the image tag)."""
-    from components.manifest.project import load_jobs
-    from components.tools.render import stack_plan
+    from scheduled_jobs.components.manifest.project import load_jobs
+    from scheduled_jobs.components.tools.render import stack_plan
 
     settings = project.settings(env)
     loaded = load_jobs(
@@ -94,9 +94,9 @@ def check_every_job(project: Any, env: str, jobs: Sequence[str]) -> list[Any]:
     program registers every job of the environment (an undeclared job's resources would be
     deleted), so one invalid manifest stops every deploy, `pulumi up` included. Say so.
     Returns the environment's jobs."""
-    from cli.output import UserError
-    from components.errors import ManifestError
-    from components.manifest.project import load_jobs
+    from scheduled_jobs.cli.output import UserError
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.manifest.project import load_jobs
 
     settings = project.settings(env)
     try:

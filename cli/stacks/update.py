@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.output import info
-from cli.stacks import seam
-from cli.stacks.progress import Recorder, format_counts
+from scheduled_jobs.cli.output import info
+from scheduled_jobs.cli.stacks import seam
+from scheduled_jobs.cli.stacks.progress import Recorder, format_counts
 
 
 def preview(stack: Any, env: str, *, retry: str, **options: Any) -> tuple[Any, Recorder]:
     """`stack.preview(**options)`; the result and the recorder that holds the plan."""
-    from cli.spinner import after_a_second
+    from scheduled_jobs.cli.spinner import after_a_second
 
     plan = Recorder()
     with (
@@ -54,9 +54,9 @@ def run(
     (`deploy to dev`), `retry` how to try again after an error, `resume` the command that
     finishes after Ctrl-C.
     """
-    from cli.ops.times import format_duration
-    from cli.output import stderr
-    from cli.stacks.live import showing
+    from scheduled_jobs.cli.ops.times import format_duration
+    from scheduled_jobs.cli.output import stderr
+    from scheduled_jobs.cli.stacks.live import showing
 
     progress = Recorder(emit=_plain)
     call = lambda: getattr(stack, operation)(on_event=progress, color="never", **options)  # noqa: E731
@@ -74,7 +74,7 @@ def run(
 def _plain(line: str) -> None:
     """A progress line on stderr as is: provider output like `#1 [internal] load ...` is not
     rich markup."""
-    from cli.output import info_text
+    from scheduled_jobs.cli.output import info_text
 
     info_text(line)
 

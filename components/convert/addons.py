@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from components.convert import naming
-from components.manifest.addons import Addons, job_reference
-from components.manifest.source import source_text
+from scheduled_jobs.components.convert import naming
+from scheduled_jobs.components.manifest.addons import Addons, job_reference
+from scheduled_jobs.components.manifest.source import source_text
 
 # Addons hold IAM resources (named or not) and may use transforms (AWS::Serverless).
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]

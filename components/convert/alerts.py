@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.convert.naming import fit
-from components.manifest.model import Alerts
+from scheduled_jobs.components.convert.naming import fit
+from scheduled_jobs.components.manifest.model import Alerts
 
 STATUSES = {"failed": "FAILED", "timed_out": "TIMED_OUT", "aborted": "ABORTED"}
 MAX_TOPIC_NAME = 256

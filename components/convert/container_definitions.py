@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from components.contract import LOG_STREAM_PREFIX
-from components.convert import arns, firelens
-from components.manifest.durations import NS_PER_SECOND, parse_go_duration
-from components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
+from scheduled_jobs.components.contract import LOG_STREAM_PREFIX
+from scheduled_jobs.components.convert import arns, firelens
+from scheduled_jobs.components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from scheduled_jobs.components.manifest.model import FromCfn, HealthCheck, Job, SecretRef
 
 # Copilot's health check defaults when a manifest sets `healthcheck` without them.
 HEALTHCHECK_DEFAULTS = {"interval": 10, "retries": 2, "timeout": 5, "startPeriod": 0}

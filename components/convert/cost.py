@@ -114,8 +114,8 @@ def count_runs(expression: str, start: datetime, end: datetime, zone: str | None
     skipped hour do not happen, so the runs are walked with next_runs instead (unless there
     are so many that the hour a year it changes is noise).
     """
-    from components.manifest.cron import parse_aws_cron
-    from components.manifest.schedule import next_runs
+    from scheduled_jobs.components.manifest.cron import parse_aws_cron
+    from scheduled_jobs.components.manifest.schedule import next_runs
 
     cron = parse_aws_cron(expression.strip()[len("cron(") : -1])
     if not zone or _calendar_count(cron, start, end) > _WALK_LIMIT:

@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from components.manifest.model import EFSConfig, Job, Volume
+from scheduled_jobs.components.manifest.model import EFSConfig, Job, Volume
 
 DEFAULT_ROOT_DIRECTORY = "/"
 

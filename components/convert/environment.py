@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.contract import ENVIRONMENT_TOKEN
-from components.convert import alerts, naming
-from components.convert.arns import partition_of
-from components.convert.efs import uses_managed_efs
-from components.convert.plan import Out, Resource, derive
-from components.convert.scheduler import group_name
-from components.convert.settings import EnvironmentSettings
-from components.convert.tags import environment_tags
-from components.manifest.model import Job
+from scheduled_jobs.components.contract import ENVIRONMENT_TOKEN
+from scheduled_jobs.components.convert import alerts, naming
+from scheduled_jobs.components.convert.arns import partition_of
+from scheduled_jobs.components.convert.efs import uses_managed_efs
+from scheduled_jobs.components.convert.plan import Out, Resource, derive
+from scheduled_jobs.components.convert.scheduler import group_name
+from scheduled_jobs.components.convert.settings import EnvironmentSettings
+from scheduled_jobs.components.convert.tags import environment_tags
+from scheduled_jobs.components.manifest.model import Job
 
 GET_VPC = "aws:ec2/getVpc:getVpc"
 GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
@@ -221,7 +221,7 @@ def environment_plan(
         # file system, a group admitting the jobs' tasks on NFS, a mount target per subnet.
         subnets = list(dict.fromkeys(settings.private_subnets or settings.subnets))
         if not subnets:
-            from components.errors import ManifestError, Problem
+            from scheduled_jobs.components.errors import ManifestError, Problem
 
             raise ManifestError(
                 [Problem(f"a job uses Copilot-managed EFS (efs: true), which needs the "

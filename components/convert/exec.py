@@ -7,7 +7,7 @@ task role gets the Session Manager channel permissions of Copilot's services
 
 from __future__ import annotations
 
-from components.manifest.model import Job
+from scheduled_jobs.components.manifest.model import Job
 
 SSM_MESSAGES = [
     "ssmmessages:CreateControlChannel",

@@ -13,7 +13,7 @@ other sidecars keep awslogs.
 
 from __future__ import annotations
 
-from components.manifest.model import Job
+from scheduled_jobs.components.manifest.model import Job
 
 ROUTER = "firelens_log_router"
 DEFAULT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"

@@ -15,26 +15,40 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from components.contract import IMAGE_TOKEN, JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
-from components.convert import addons as addon_stack
-from components.convert import alerts, arns, efs, naming, policies, publish, scheduler
-from components.convert.container_definitions import (
+from scheduled_jobs.components.contract import IMAGE_TOKEN, JOB_TOKEN, MANIFEST_FILE, MANIFESTS_DIR
+from scheduled_jobs.components.convert import addons as addon_stack
+from scheduled_jobs.components.convert import (
+    alerts,
+    arns,
+    efs,
+    naming,
+    policies,
+    publish,
+    scheduler,
+)
+from scheduled_jobs.components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
     exports_used,
     secret_reads,
 )
-from components.convert.exec import exec_enabled, exec_statements
-from components.convert.firelens import ROUTER, uses_firelens
-from components.convert.overrides import overridden_inputs
-from components.convert.plan import FileAsset, Out, Resource, derive, without_none
-from components.convert.state_machine import RunTaskSpec, definition_json
-from components.convert.tags import resource_tags
-from components.convert.task_definition import task_definition_inputs
-from components.errors import ManifestError, Problem
-from components.manifest.addons import addons_folder, read_addons
-from components.manifest.model import BuildArgs, FromCfn, Job, PlacementMap, SubnetsFromTags
-from components.manifest.rules import build_paths, past_one_time_run
+from scheduled_jobs.components.convert.exec import exec_enabled, exec_statements
+from scheduled_jobs.components.convert.firelens import ROUTER, uses_firelens
+from scheduled_jobs.components.convert.overrides import overridden_inputs
+from scheduled_jobs.components.convert.plan import FileAsset, Out, Resource, derive, without_none
+from scheduled_jobs.components.convert.state_machine import RunTaskSpec, definition_json
+from scheduled_jobs.components.convert.tags import resource_tags
+from scheduled_jobs.components.convert.task_definition import task_definition_inputs
+from scheduled_jobs.components.errors import ManifestError, Problem
+from scheduled_jobs.components.manifest.addons import addons_folder, read_addons
+from scheduled_jobs.components.manifest.model import (
+    BuildArgs,
+    FromCfn,
+    Job,
+    PlacementMap,
+    SubnetsFromTags,
+)
+from scheduled_jobs.components.manifest.rules import build_paths, past_one_time_run
 
 # Images kept in a job's repository; older ones expire (task definitions pin digests, so only
 # revisions this far back become unrunnable).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from components.contract import TAG_APP, TAG_ENV, TAG_JOB
+from scheduled_jobs.components.contract import TAG_APP, TAG_ENV, TAG_JOB
 
 # Length limits of the AWS names built from `{app}-{env}-{job}` (each service's documented
 # maximum: Step Functions CreateStateMachine, EventBridge PutRule, ECS RegisterTaskDefinition,

@@ -18,10 +18,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from components.convert.plan import Derived, Out, derive, is_plain
-from components.errors import ManifestError, Problem
-from components.manifest.source import PlainBool
-from components.manifest.taskdef_paths import parse_path
+from scheduled_jobs.components.convert.plan import Derived, Out, derive, is_plain
+from scheduled_jobs.components.errors import ManifestError, Problem
+from scheduled_jobs.components.manifest.source import PlainBool
+from scheduled_jobs.components.manifest.taskdef_paths import parse_path
 
 # Pulumi input (camelCase) <-> CloudFormation property, where the name is not just the first
 # letter's case.

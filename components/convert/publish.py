@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from components.convert import naming
-from components.manifest.model import FifoConfig, Job
+from scheduled_jobs.components.convert import naming
+from scheduled_jobs.components.manifest.model import FifoConfig, Job
 
 # Topic names: at most 256 characters (the .fifo suffix included).
 MAX_TOPIC_NAME = 256

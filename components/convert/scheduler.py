@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.manifest.model import Job
+from scheduled_jobs.components.manifest.model import Job
 
 # Scheduler needs an expression even on a disabled schedule; it never fires.
 DISABLED_EXPRESSION = "rate(5 minutes)"
@@ -36,7 +36,7 @@ SCHEDULED_INPUT = {
 
 
 def group_name(app: str, env: str) -> str:
-    from components.convert.naming import fit
+    from scheduled_jobs.components.convert.naming import fit
 
     return fit(f"{app}-{env}", MAX_GROUP_NAME)
 

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.contract import DEFAULT_APP, DEFAULT_REGION
-from components.contract import DEFAULT_PROJECT as PROJECT
-from components.convert.naming import name_problem
-from components.errors import Problem, SettingsError
+from scheduled_jobs.components.contract import DEFAULT_APP, DEFAULT_REGION
+from scheduled_jobs.components.contract import DEFAULT_PROJECT as PROJECT
+from scheduled_jobs.components.convert.naming import name_problem
+from scheduled_jobs.components.errors import Problem, SettingsError
 
 __all__ = ["DEFAULT_APP", "DEFAULT_REGION", "PROJECT", "EnvironmentSettings"]
 

@@ -32,7 +32,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from components.contract import FORCE_KEY, OVERRIDES_KEY
+from scheduled_jobs.components.contract import FORCE_KEY, OVERRIDES_KEY
 
 CHOICE_STATE = "Check Overrides"
 RUN_STATE = "Run Fargate Task"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.contract import TAG_APP, TAG_ENV
-from components.convert.naming import job_tags
+from scheduled_jobs.components.contract import TAG_APP, TAG_ENV
+from scheduled_jobs.components.convert.naming import job_tags
 
 
 def environment_tags(app: str, env: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:

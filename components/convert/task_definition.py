@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.convert.plan import without_none
-from components.manifest.model import Job
+from scheduled_jobs.components.convert.plan import without_none
+from scheduled_jobs.components.manifest.model import Job
 
 # Fargate gives every task 20 GiB of ephemeral storage; EphemeralStorage only asks for more.
 FARGATE_DEFAULT_EPHEMERAL_GIB = 20

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from components.errors import ManifestError, Problem
-from components.manifest.source import YamlFloat, YamlInt
+from scheduled_jobs.components.errors import ManifestError, Problem
+from scheduled_jobs.components.manifest.source import YamlFloat, YamlInt
 
 ADDONS_DIR = "addons"
 PARAMETER_FILES = ("addons.parameters.yml", "addons.parameters.yaml")
@@ -208,7 +208,7 @@ def _build_plain(node: yaml.Node, path: tuple, parsed: _Parsed, loader: _Loader)
 
 
 def addons_folder(root: Path, job: str) -> Path:
-    from components.contract import MANIFESTS_DIR
+    from scheduled_jobs.components.contract import MANIFESTS_DIR
 
     return root / MANIFESTS_DIR / job / ADDONS_DIR
 

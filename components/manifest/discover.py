@@ -13,8 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from components.contract import MANIFEST_FILE, MANIFESTS_DIR
-from components.errors import Problem
+from scheduled_jobs.components.contract import MANIFEST_FILE, MANIFESTS_DIR
+from scheduled_jobs.components.errors import Problem
 
 # Copilot reads only `manifest.yml`; this spelling is the usual slip.
 OTHER_SPELLINGS = ("manifest.yaml",)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from components.errors import ManifestError, Problem
+from scheduled_jobs.components.errors import ManifestError, Problem
 
 _VAR = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 

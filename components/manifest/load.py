@@ -20,15 +20,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from components.contract import MANIFEST_FILE, MANIFESTS_DIR
-from components.errors import ManifestError, Problem
-from components.manifest.discover import manifest_problem
-from components.manifest.interpolate import find_shell_forms, interpolate_collect
-from components.manifest.merge import apply_override
-from components.manifest.model import JOB_TYPE, TAGS, Job
-from components.manifest.rules import check_job
-from components.manifest.source import MAX_MANIFEST_BYTES, Source, SourceError, parse
-from components.manifest.unsupported import find_unsupported
+from scheduled_jobs.components.contract import MANIFEST_FILE, MANIFESTS_DIR
+from scheduled_jobs.components.errors import ManifestError, Problem
+from scheduled_jobs.components.manifest.discover import manifest_problem
+from scheduled_jobs.components.manifest.interpolate import find_shell_forms, interpolate_collect
+from scheduled_jobs.components.manifest.merge import apply_override
+from scheduled_jobs.components.manifest.model import JOB_TYPE, TAGS, Job
+from scheduled_jobs.components.manifest.rules import check_job
+from scheduled_jobs.components.manifest.source import MAX_MANIFEST_BYTES, Source, SourceError, parse
+from scheduled_jobs.components.manifest.unsupported import find_unsupported
 
 COPILOT_TYPES = (
     "Load Balanced Web Service",

@@ -28,8 +28,8 @@ from pydantic import (
     model_validator,
 )
 
-from components.manifest.durations import NS_PER_SECOND, parse_go_duration
-from components.manifest.schema_extras import (
+from scheduled_jobs.components.manifest.durations import NS_PER_SECOND, parse_go_duration
+from scheduled_jobs.components.manifest.schema_extras import (
     DURATION,
     INTERPOLATION,
     any_case,
@@ -39,7 +39,7 @@ from components.manifest.schema_extras import (
     replaced,
     string_form,
 )
-from components.manifest.source import as_bool, source_text
+from scheduled_jobs.components.manifest.source import as_bool, source_text
 
 JOB_TYPE = "Scheduled Job"
 DEFAULT_CPU = 256
@@ -1035,7 +1035,7 @@ class Sidecar(Model):
 
 
 def _zone(value: str) -> str:
-    from components.manifest.zones import check_zone
+    from scheduled_jobs.components.manifest.zones import check_zone
 
     return check_zone(value)
 
@@ -1200,7 +1200,7 @@ class TaskdefOverride(Model):
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
-        from components.manifest.taskdef_paths import check_path
+        from scheduled_jobs.components.manifest.taskdef_paths import check_path
 
         check_path(value)  # Copilot's grammar and refusals, and a property the task has
         return value
@@ -1404,14 +1404,14 @@ class JobConfig(Model):
     @property
     def schedule_expression(self) -> str | None:
         """The EventBridge expression, or None when the schedule is disabled."""
-        from components.manifest.schedule import to_aws_schedule
+        from scheduled_jobs.components.manifest.schedule import to_aws_schedule
 
         return to_aws_schedule(self.on.schedule)
 
     @property
     def schedule_timezone(self) -> str | None:
         """The zone the schedule runs in: `on.timezone`, else a `CRON_TZ=` prefix; None = UTC."""
-        from components.manifest.schedule import split_zone
+        from scheduled_jobs.components.manifest.schedule import split_zone
 
         return self.on.timezone or split_zone(self.on.schedule)[0]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
-from components.errors import ManifestError
-from components.manifest.discover import discover_jobs
-from components.manifest.load import load_manifest
-from components.manifest.model import Job
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.discover import discover_jobs
+from scheduled_jobs.components.manifest.load import load_manifest
+from scheduled_jobs.components.manifest.model import Job
 
 
 def manifest_paths(root: Path) -> dict[str, Path]:

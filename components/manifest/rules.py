@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
-from components.errors import ManifestError
-from components.manifest.model import EFSConfig, Job
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.model import EFSConfig, Job
 
 # Fargate task sizes: cpu units -> allowed memory (MiB).
 FARGATE_SIZES: dict[int, tuple[int, ...]] = {
@@ -276,7 +276,7 @@ def _schedule(job: Job) -> Iterator[Found]:
         for problem in exc.problems:
             yield ("on", "schedule"), problem.message
         return
-    from components.manifest.schedule import split_zone
+    from scheduled_jobs.components.manifest.schedule import split_zone
 
     prefixed = split_zone(job.on.schedule)[0]
     if prefixed and job.on.timezone and prefixed != job.on.timezone:
@@ -302,7 +302,7 @@ def past_one_time_run(job: Job, now=None) -> str | None:
     `validate` prints it; a deploy refuses the job (AWS would never run it)."""
     from datetime import datetime, timezone
 
-    from components.manifest.schedule import at_time
+    from scheduled_jobs.components.manifest.schedule import at_time
 
     when = at_time(job.schedule_expression, job.schedule_timezone)
     if when is None or when > (now or datetime.now(timezone.utc)):

@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from components.errors import ManifestError
-from components.manifest.cron import (
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.cron import (
     DAY_NAMES,
     MONTH,
     CronFieldError,
@@ -37,8 +37,8 @@ from components.manifest.cron import (
     parse_aws_cron,
     parse_step,
 )
-from components.manifest.durations import parse_go_duration
-from components.manifest.zones import check_zone, zone
+from scheduled_jobs.components.manifest.durations import parse_go_duration
+from scheduled_jobs.components.manifest.zones import check_zone, zone
 
 ALLOWED = 'a cron expression, rate(), @preset or "none"'
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from components.manifest.schema_extras import any_case_pattern
+from scheduled_jobs.components.manifest.schema_extras import any_case_pattern
 
 SCHEMA_ID = "https://scheduled-jobs.dev/schemas/manifest.schema.json"
 
@@ -22,7 +22,7 @@ SCHEMA_ID = "https://scheduled-jobs.dev/schemas/manifest.schema.json"
 
 
 def manifest_schema() -> dict[str, Any]:
-    from components.manifest.model import Manifest
+    from scheduled_jobs.components.manifest.model import Manifest
 
     schema = Manifest.model_json_schema(mode="validation")
     # No titles: pydantic's repeat the key ("Env File"), and an editor's hover shows a title
@@ -89,8 +89,8 @@ def _job_rules(*, partial: bool) -> list[dict[str, Any]]:
     the merged value may come from the top, which a schema cannot see: a rule applies there
     only when the block sets every field it reads.
     """
-    from components.manifest.model import DEFAULT_CPU, DEFAULT_MEMORY
-    from components.manifest.rules import FARGATE_SIZES, WINDOWS_MIN_CPU, _ranges
+    from scheduled_jobs.components.manifest.model import DEFAULT_CPU, DEFAULT_MEMORY
+    from scheduled_jobs.components.manifest.rules import FARGATE_SIZES, WINDOWS_MIN_CPU, _ranges
 
     rules: list[dict[str, Any]] = []
     for cpu, memories in FARGATE_SIZES.items():
@@ -133,7 +133,7 @@ def _job_rules(*, partial: bool) -> list[dict[str, Any]]:
 def _sizes(properties: dict[str, Any], *, nullable: bool) -> None:
     """The values `cpu` and `memory` may take on Fargate, for completion (the pairs: above),
     and the table in memory's description."""
-    from components.manifest.rules import FARGATE_SIZES, _ranges
+    from scheduled_jobs.components.manifest.rules import FARGATE_SIZES, _ranges
 
     memories = sorted({memory for allowed in FARGATE_SIZES.values() for memory in allowed})
     unset = [None] if nullable else []
@@ -146,7 +146,11 @@ def _sizes(properties: dict[str, Any], *, nullable: bool) -> None:
 
 def _platform_is(kind: str) -> dict[str, Any]:
     """A set `platform` (string or map, any case) that is Windows, or ARM."""
-    from components.manifest.model import ARCHITECTURES, OS_FAMILIES, PLATFORM_STRINGS
+    from scheduled_jobs.components.manifest.model import (
+        ARCHITECTURES,
+        OS_FAMILIES,
+        PLATFORM_STRINGS,
+    )
 
     if kind == "windows":
         strings = [p for p in PLATFORM_STRINGS if p.startswith("windows")]
@@ -177,7 +181,7 @@ def _partial(node: Any, path: tuple, defs: dict[str, Any]) -> None:
     lists and the values merge.py replaces whole keep their required fields. A definition
     reached where the merge combines it gets a partial copy, `<Name>Override`.
     """
-    from components.manifest.merge import REPLACE_WHOLE
+    from scheduled_jobs.components.manifest.merge import REPLACE_WHOLE
 
     if not isinstance(node, dict):
         return

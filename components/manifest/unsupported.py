@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from components.manifest.source import as_bool
+from scheduled_jobs.components.manifest.source import as_bool
 
 # Field path (with "*" for any map key or list index) -> why, or what to do instead.
 UNSUPPORTED: dict[tuple[str, ...], str] = {

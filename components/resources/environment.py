@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import pulumi
 
-from components.contract import ENVIRONMENT_TOKEN
-from components.convert.environment import environment_plan, environment_resource_names
-from components.convert.settings import EnvironmentSettings
-from components.resources.wiring import Wiring
+from scheduled_jobs.components.contract import ENVIRONMENT_TOKEN
+from scheduled_jobs.components.convert.environment import (
+    environment_plan,
+    environment_resource_names,
+)
+from scheduled_jobs.components.convert.settings import EnvironmentSettings
+from scheduled_jobs.components.resources.wiring import Wiring
 
 __all__ = ["Environment", "environment_resource_names"]
 

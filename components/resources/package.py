@@ -15,7 +15,7 @@ from typing import TypedDict
 
 import pulumi
 
-from components.contract import PACKAGE_NAME
+from scheduled_jobs.components.contract import PACKAGE_NAME
 
 __all__ = ["PACKAGE_NAME", "Job", "JobArgs"]
 
@@ -77,8 +77,8 @@ class Job(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        from components.contract import PACKAGE_JOB_TOKEN
-        from components.resources.scheduled_job import ScheduledJob
+        from scheduled_jobs.components.contract import PACKAGE_JOB_TOKEN
+        from scheduled_jobs.components.resources.scheduled_job import ScheduledJob
 
         super().__init__(PACKAGE_JOB_TOKEN, name, None, opts)
         job_args = scheduled_job_args(args)
@@ -111,8 +111,8 @@ def _plain(args: JobArgs, key: str) -> object:
 
 def scheduled_job_args(args: JobArgs):  # -> ScheduledJobArgs (imported lazily)
     """The ScheduledJobArgs for the package's plain args (checked: one manifest source)."""
-    from components.manifest.load import load_manifest, load_manifest_text
-    from components.resources.scheduled_job import ScheduledJobArgs
+    from scheduled_jobs.components.manifest.load import load_manifest, load_manifest_text
+    from scheduled_jobs.components.resources.scheduled_job import ScheduledJobArgs
 
     path, text = _plain(args, "manifest_path"), _plain(args, "manifest")
     if (path is None) == (text is None):

@@ -12,17 +12,17 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.convert.environment import environment_needs
-from components.convert.settings import (
+from scheduled_jobs.components.convert.environment import environment_needs
+from scheduled_jobs.components.convert.settings import (
     DEFAULT_APP,
     EnvironmentSettings,
     config_values_from_pulumi,
     settings_from_config,
 )
-from components.manifest.project import load_jobs
-from components.resources.environment import Environment
-from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
-from components.tools.image_tag import image_tag
+from scheduled_jobs.components.manifest.project import load_jobs
+from scheduled_jobs.components.resources.environment import Environment
+from scheduled_jobs.components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+from scheduled_jobs.components.tools.image_tag import image_tag
 
 
 def stack_settings() -> EnvironmentSettings:

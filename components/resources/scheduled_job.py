@@ -14,11 +14,11 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.contract import JOB_TOKEN
-from components.convert.job import JobContext, job_plan, placement
-from components.manifest.model import Job
-from components.resources.wiring import Wiring
-from components.tools.image_tag import image_tag as build_tag
+from scheduled_jobs.components.contract import JOB_TOKEN
+from scheduled_jobs.components.convert.job import JobContext, job_plan, placement
+from scheduled_jobs.components.manifest.model import Job
+from scheduled_jobs.components.resources.wiring import Wiring
+from scheduled_jobs.components.tools.image_tag import image_tag as build_tag
 
 
 class ScheduledJobArgs:
@@ -79,7 +79,7 @@ class ScheduledJobArgs:
     ) -> ScheduledJobArgs:
         """Args for the manifest at `path` in an `Environment` component (its settings choose
         the application, region, cluster, subnets and tags)."""
-        from components.manifest.load import load_manifest
+        from scheduled_jobs.components.manifest.load import load_manifest
 
         settings = environment.settings
         root = Path(root) if root is not None else Path(path).resolve().parents[2]

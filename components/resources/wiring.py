@@ -16,8 +16,8 @@ from typing import Any
 
 import pulumi
 
-from components.contract import IMAGE_TOKEN
-from components.convert.plan import Derived, FileAsset, Out, Resource, is_plain
+from scheduled_jobs.components.contract import IMAGE_TOKEN
+from scheduled_jobs.components.convert.plan import Derived, FileAsset, Out, Resource, is_plain
 
 # Type token -> (module, class) of the SDK; lookups -> (module, function).
 _CLASSES = {

@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from components.contract import IMAGE_TAG_VARIABLE
+from scheduled_jobs.components.contract import IMAGE_TAG_VARIABLE
 
 # Never part of a build context worth hashing: VCS data, caches, local state.
 SKIP_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".pulumi-state", ".pytest_cache"}

@@ -13,8 +13,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from components.tools.placeholders import SECRET_PLACEHOLDER, lookup, resource_outputs
-from components.tools.render import check_unique
+from scheduled_jobs.components.tools.placeholders import (
+    SECRET_PLACEHOLDER,
+    lookup,
+    resource_outputs,
+)
+from scheduled_jobs.components.tools.render import check_unique
 
 # How the Pulumi runtime wraps a secret value on the wire.
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"

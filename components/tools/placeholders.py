@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from components.contract import IMAGE_TOKEN
+from scheduled_jobs.components.contract import IMAGE_TOKEN
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 SECRET_PLACEHOLDER = "[secret]"

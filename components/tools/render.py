@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from components.contract import DEFAULT_APP, IMAGE_TOKEN
-from components.convert.environment import environment_needs, environment_plan
-from components.convert.job import JobContext, job_plan, placement
-from components.convert.plan import Derived, FileAsset, Out, Resource
-from components.convert.settings import EnvironmentSettings, settings_from_config
-from components.manifest.model import Job
-from components.tools.placeholders import (
+from scheduled_jobs.components.contract import DEFAULT_APP, IMAGE_TOKEN
+from scheduled_jobs.components.convert.environment import environment_needs, environment_plan
+from scheduled_jobs.components.convert.job import JobContext, job_plan, placement
+from scheduled_jobs.components.convert.plan import Derived, FileAsset, Out, Resource
+from scheduled_jobs.components.convert.settings import EnvironmentSettings, settings_from_config
+from scheduled_jobs.components.manifest.model import Job
+from scheduled_jobs.components.tools.placeholders import (
     PLACEHOLDER_ACCOUNT,
     lookup,
     resource_outputs,
@@ -51,7 +51,7 @@ def stack_plan(
     env = environment_plan(settings.env, settings, **environment_needs(jobs))
     resources = list(env.resources)
     if image_tag is None and any(_builds(job) for job in jobs):
-        from components.tools.image_tag import image_tag as default_tag
+        from scheduled_jobs.components.tools.image_tag import image_tag as default_tag
 
         image_tag = default_tag(root)
     for job in jobs:
@@ -169,7 +169,7 @@ def render_jobs(
 ) -> list[dict]:
     """Render the project's program for the jobs named `jobs` (their manifests, minus the
     stack's `excludedJobs`) in environment `stack`, with the stack settings `config`."""
-    from components.manifest.project import load_jobs
+    from scheduled_jobs.components.manifest.project import load_jobs
 
     # The config keys are the project's own (`<project>:app`), as the program reads them.
     settings = settings_from_config(stack, dict(config), default_app=DEFAULT_APP, namespace=project)

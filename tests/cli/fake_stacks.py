@@ -25,10 +25,10 @@ from pulumi.automation._minimum_version import _MINIMUM_VERSION
 from pulumi.automation._stack import DestroyResult, PreviewResult, UpdateSummary, UpResult
 from pulumi.automation.errors import create_command_error
 
-from components.contract import DEFAULT_PROJECT as PROJECT
-from components.contract import ENVIRONMENT_TOKEN as ENV_TYPE  # noqa: F401 - for the tests
-from components.contract import JOB_TOKEN as JOB_TYPE
-from components.contract import MANIFEST_FILE, MANIFESTS_DIR
+from scheduled_jobs.components.contract import DEFAULT_PROJECT as PROJECT
+from scheduled_jobs.components.contract import ENVIRONMENT_TOKEN as ENV_TYPE  # noqa: F401 - for the tests
+from scheduled_jobs.components.contract import JOB_TOKEN as JOB_TYPE
+from scheduled_jobs.components.contract import MANIFEST_FILE, MANIFESTS_DIR
 
 
 def urn(env: str, qualified_type: str, name: str) -> str:
@@ -434,7 +434,7 @@ memory: 512
 def automation(monkeypatch) -> FakeAutomation:
     """The stand-in, installed where the seam looks for the Automation API."""
     fake = FakeAutomation()
-    monkeypatch.setattr("cli.stacks.seam.automation", lambda: fake)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.seam.automation", lambda: fake)
     return fake
 
 
@@ -470,7 +470,7 @@ def jobs(*args: str, input: str | None = None):
     """Run the `jobs` CLI in-process; the result has exit_code, stdout and stderr."""
     from typer.testing import CliRunner
 
-    from cli.main import app
+    from scheduled_jobs.cli.main import app
 
     return CliRunner().invoke(app, list(args), input=input)
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import boto3
 
-from components import contract
-from components.contract import log_stream
-from components.convert import naming
-from components.convert.state_machine import RunTaskSpec, definition_json
+from scheduled_jobs.components import contract
+from scheduled_jobs.components.contract import log_stream
+from scheduled_jobs.components.convert import naming
+from scheduled_jobs.components.convert.state_machine import RunTaskSpec, definition_json
 from tests.cli.fake_stacks import write_env
 from tests.cli.project_factory import VALID, make_project
 
@@ -283,7 +283,10 @@ def run_without_pulumi(*args: str, code: str | None = None) -> subprocess.Comple
     """Run `jobs ARGS` (or, given `code`, those Python lines) in a fresh interpreter and fail
     if it loaded pulumi, pulumi_aws or pulumi_docker_build, whether or not it succeeded."""
     if code is None:
-        code = f"from cli.main import main\nsys.argv = ['jobs', *{list(args)!r}]\nmain()"
+        code = (
+            f"from scheduled_jobs.cli.main import main\n"
+            f"sys.argv = ['jobs', *{list(args)!r}]\nmain()"
+        )
     script = (
         "import sys\n"
         "status = 0\n"

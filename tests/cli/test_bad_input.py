@@ -268,7 +268,7 @@ def test_bad_input_in_a_real_process(project, args, environ, message):
     if env.get("AWS_ENDPOINT_URL") == "closed":
         env["AWS_ENDPOINT_URL"] = _closed_port()
     done = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "scheduled_jobs", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from cli.files import output_dir, output_file, write_text
-from cli.output import UserError
+from scheduled_jobs.cli.files import output_dir, output_file, write_text
+from scheduled_jobs.cli.output import UserError
 from tests.cli.fake_stacks import jobs
 from tests.cli.project_factory import make_project
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import COMMANDS, EXAMPLES, GROUPS, app
+from scheduled_jobs.cli.main import COMMANDS, EXAMPLES, GROUPS, app
 
 runner = CliRunner()
 TYPER_TYPES = re.compile(r"<(str|int|float|bool|path|dir|file|list\[[^\]]*\])>|\{[a-z_]+\}")
@@ -84,7 +84,7 @@ def project(tmp_path, monkeypatch):
 
 
 def test_completion_callbacks(project):
-    from cli.options import complete_env, complete_job
+    from scheduled_jobs.cli.options import complete_env, complete_job
 
     assert complete_env("") == ["dev", "preprod", "prod"]
     assert complete_env("pr") == ["preprod", "prod"]
@@ -93,7 +93,7 @@ def test_completion_callbacks(project):
 
 
 def test_completion_outside_a_project_offers_nothing(tmp_path, monkeypatch):
-    from cli.options import complete_env, complete_job
+    from scheduled_jobs.cli.options import complete_env, complete_job
 
     monkeypatch.setenv("JOBS_PROJECT_DIR", str(tmp_path))
     assert complete_env("") == [] and complete_job("") == []

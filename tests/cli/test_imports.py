@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from cli.main import COMMANDS
+from scheduled_jobs.cli.main import COMMANDS
 from tests.cli.seed import run_without_pulumi
 from tests.paths import ROOT
 
 # Commands that never create, update or destroy a stack.
 NOT_DEPLOYING = ("init", "validate", "schema", "render", "run", "logs", "show", "ls")
 OPS_MODULES = sorted(
-    f"cli.ops.{path.stem}"
+    f"scheduled_jobs.cli.ops.{path.stem}"
     for path in (ROOT / "cli" / "ops").glob("*.py")
     if path.stem != "__init__"
 )

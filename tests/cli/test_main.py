@@ -5,7 +5,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from cli.main import app
+from scheduled_jobs.cli.main import app
 
 runner = CliRunner()
 
@@ -24,7 +24,8 @@ def test_version():
 
 def test_non_deploying_commands_never_import_pulumi():
     code = (
-        "import sys, cli.main, components.manifest.load, components.manifest.schedule\n"
+        "import sys, scheduled_jobs.cli.main, scheduled_jobs.components.manifest.load\n"
+        "import scheduled_jobs.components.manifest.schedule\n"
         "heavy = [m for m in ('pulumi', 'pulumi_aws', 'boto3') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

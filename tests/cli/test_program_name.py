@@ -109,7 +109,7 @@ def test_no_user_facing_string_names_the_bare_jobs():
     [
         pytest.param("/usr/local/bin/scheduled-jobs", "scheduled-jobs", id="installed"),
         pytest.param("/opt/venv/bin/jobs", "jobs", id="typed-jobs"),
-        pytest.param("/repo/cli/__main__.py", "python -m cli", id="checkout"),
+        pytest.param("/repo/cli/__main__.py", "python -m scheduled_jobs", id="checkout"),
     ],
 )  # fmt: skip
 def test_messages_use_the_name_the_user_typed(project_dir, automation, aws, monkeypatch, argv0,
@@ -125,5 +125,5 @@ def test_messages_use_the_name_the_user_typed(project_dir, automation, aws, monk
                          (unknown.stderr, f"`{name} env init qa`"),
                          (unknown.stderr, f"`{name} env ls`")):  # fmt: skip
         assert hint in output, output
-        other = {"scheduled-jobs", "jobs", "python -m cli"} - {name}
+        other = {"scheduled-jobs", "jobs", "python -m scheduled_jobs"} - {name}
         assert not any(f"`{o} " in output for o in other), output

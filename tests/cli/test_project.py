@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cli.output import UserError
-from cli.project import find_project
-from components.errors import SettingsError
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.project import find_project
+from scheduled_jobs.components.errors import SettingsError
 from tests.cli.fake_stacks import write_env
 
 

@@ -12,21 +12,21 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from cli.main import app
-from cli.spinner import after_a_second
+from scheduled_jobs.cli.main import app
+from scheduled_jobs.cli.spinner import after_a_second
 from tests.paths import TESTDATA
 
 
 def console_on(monkeypatch, *, terminal: bool) -> io.StringIO:
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=terminal, color_system=None, width=100)
-    monkeypatch.setattr("cli.output.stderr", lambda: console)
+    monkeypatch.setattr("scheduled_jobs.cli.output.stderr", lambda: console)
     return screen
 
 
 def test_a_terminal_shows_it_once_the_delay_has_passed_then_erases_it(monkeypatch):
     screen = console_on(monkeypatch, terminal=True)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     with after_a_second("Rendering [3] jobs ...") as shown:
         assert shown is not None and shown.wait(10)
     drawn = screen.getvalue()
@@ -37,7 +37,7 @@ def test_a_terminal_shows_it_once_the_delay_has_passed_then_erases_it(monkeypatc
 
 def test_quick_work_shows_nothing(monkeypatch):
     screen = console_on(monkeypatch, terminal=True)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 600.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 600.0)
     with after_a_second("Rendering ...") as shown:
         pass
     assert not shown.is_set()
@@ -53,7 +53,7 @@ def test_quick_work_shows_nothing(monkeypatch):
 )
 def test_never_without_a_terminal_or_when_disabled(monkeypatch, terminal, enabled):
     screen = console_on(monkeypatch, terminal=terminal)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     with after_a_second("Rendering ...", enabled=enabled) as shown:
         assert shown is None
     assert screen.getvalue() == ""
@@ -62,7 +62,7 @@ def test_never_without_a_terminal_or_when_disabled(monkeypatch, terminal, enable
 def test_dumb_terminal_gets_none(monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     screen = console_on(monkeypatch, terminal=True)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     with after_a_second("Rendering ...") as shown:
         assert shown is None
     assert screen.getvalue() == ""
@@ -86,13 +86,13 @@ def project(tmp_path, monkeypatch):
 @pytest.fixture
 def slow_render(monkeypatch):
     """render_jobs that starts only once the spinner is on the screen (or after 10 s)."""
-    import components.tools.render as tools
+    import scheduled_jobs.components.tools.render as tools
 
     real = tools.render_jobs
     seen: dict[str, bool] = {}
 
     def render_jobs(*args, **kwargs):
-        from cli import output
+        from scheduled_jobs.cli import output
 
         screen = output.stderr().file
         for _ in range(200):
@@ -105,7 +105,7 @@ def slow_render(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(tools, "render_jobs", render_jobs)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     return seen
 
 
@@ -123,7 +123,7 @@ def test_render_on_a_terminal_shows_the_spinner_on_stderr_only(project, monkeypa
 )
 def test_render_json_never_shows_it(project, monkeypatch, terminal):
     screen = console_on(monkeypatch, terminal=terminal)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     done = CliRunner().invoke(app, ["render", "--env", "dev", "--json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["resources"]
@@ -132,7 +132,7 @@ def test_render_json_never_shows_it(project, monkeypatch, terminal):
 
 def test_render_outside_a_terminal_never_shows_it(project, monkeypatch):
     screen = console_on(monkeypatch, terminal=False)
-    monkeypatch.setattr("cli.spinner.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.spinner.DELAY_SECONDS", 0.0)
     done = CliRunner().invoke(app, ["render", "--env", "dev"])
     assert done.exit_code == 0, done.output
     assert "Rendering" not in screen.getvalue() + done.stderr

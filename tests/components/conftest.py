@@ -21,8 +21,8 @@ PRIVATE_SUBNETS = ["subnet-0private0000000a", "subnet-0private0000000b"]
 
 def _render_testdata(files, env="dev", config=None, region="us-east-1"):
     """Render testdata manifests (file names) as one stack of environment `env`."""
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     manifests = {Path(f).stem: TESTDATA / f for f in files}
     settings = {"scheduled-jobs:app": "demo", "aws:region": region, **(config or {})}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 # Modules, not their functions: `cli.commands.env.init` stays the module.
-from cli.commands.env import init, ls
+from scheduled_jobs.cli.commands.env import init, ls
 
 app = typer.Typer(
     name="env",

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.options import BackendOption
-from cli.output import UserError, info, program, result
+from scheduled_jobs.cli.options import BackendOption
+from scheduled_jobs.cli.output import UserError, info, program, result
 
 
 def init(
@@ -43,11 +43,11 @@ def init(
     backend: BackendOption = None,
 ) -> None:
     """Create an environment: its stack, and Pulumi.<env>.yaml with its settings."""
-    from cli.project import find_project
-    from cli.stacks import backend as backends
-    from cli.stacks import preflight, stack_file
-    from cli.stacks import seam as stacks
-    from components.contract import DEFAULT_REGION
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import backend as backends
+    from scheduled_jobs.cli.stacks import preflight, stack_file
+    from scheduled_jobs.cli.stacks import seam as stacks
+    from scheduled_jobs.components.contract import DEFAULT_REGION
 
     project = find_project()
     preflight.check_env_name(name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from cli.options import BackendOption, json_option
-from cli.output import info, program, result
+from scheduled_jobs.cli.options import BackendOption, json_option
+from scheduled_jobs.cli.output import info, program, result
 
 
 def ls(
@@ -15,9 +15,9 @@ def ls(
     """List environments with their region and last update."""
     import json
 
-    from cli.project import find_project
-    from cli.stacks import backend as backends
-    from cli.stacks import seam as stacks
+    from scheduled_jobs.cli.project import find_project
+    from scheduled_jobs.cli.stacks import backend as backends
+    from scheduled_jobs.cli.stacks import seam as stacks
 
     project = find_project()
     command = stacks.pulumi_command()

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from pulumi.provider.experimental import component_provider_host  # noqa: E402
 
-from components.resources.package import PACKAGE_NAME, Job  # noqa: E402
+from scheduled_jobs.components.resources.package import PACKAGE_NAME, Job  # noqa: E402
 
 
 def _version() -> str | None:

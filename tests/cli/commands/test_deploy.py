@@ -120,7 +120,7 @@ def test_deploy_outside_a_terminal_needs_yes(dev):
     ],
 )
 def test_deploy_asks_in_a_terminal(dev, monkeypatch, answer, code, updated):
-    monkeypatch.setattr("cli.stacks.preflight.interactive", lambda: True)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.preflight.interactive", lambda: True)
     out = jobs("deploy", "--env", "dev", input=answer)
     assert out.exit_code == code, out.output
     assert "Deploy these changes to dev?" in out.stderr

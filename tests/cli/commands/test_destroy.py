@@ -83,7 +83,7 @@ def test_destroy_needs_yes_outside_a_terminal(dev):
 
 
 def test_destroy_declined_in_a_terminal(dev, monkeypatch):
-    monkeypatch.setattr("cli.stacks.preflight.interactive", lambda: True)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.preflight.interactive", lambda: True)
     start_tasks("demo-dev-report", 1)
     out = jobs("destroy", "--env", "dev", input="n\n")
     assert out.exit_code == 1

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from cli.commands import exec as exec_command
-from cli.main import app
-from cli.ops.finder import Job
+from scheduled_jobs.cli.commands import exec as exec_command
+from scheduled_jobs.cli.main import app
+from scheduled_jobs.cli.ops.finder import Job
 
 runner = CliRunner()
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/demo-dev"
@@ -67,9 +67,9 @@ def fake(monkeypatch):
         )
         calls = []
         monkeypatch.setattr("shutil.which", lambda name: plugin)
-        monkeypatch.setattr("cli.ops.session.connect", lambda env, app: aws)
+        monkeypatch.setattr("scheduled_jobs.cli.ops.session.connect", lambda env, app: aws)
         monkeypatch.setattr(
-            "cli.ops.finder.find_job",
+            "scheduled_jobs.cli.ops.finder.find_job",
             lambda aws, name, **_: Job(name, "demo", "dev", state_machine_arn="arn:sm"),
         )
         monkeypatch.setattr("subprocess.call", lambda args: calls.append(args) or 0)
@@ -85,7 +85,9 @@ def task(exec_enabled=True, started="2026-12-01T09:00:00", arn=TASK):
 
 def test_missing_plugin_is_one_clear_message_before_any_aws_call(fake, monkeypatch):
     fake([task()], plugin=None)
-    monkeypatch.setattr("cli.ops.session.connect", lambda *a: pytest.fail("no AWS call"))
+    monkeypatch.setattr(
+        "scheduled_jobs.cli.ops.session.connect", lambda *a: pytest.fail("no AWS call")
+    )
     result = runner.invoke(app, ["exec", "report", "--env", "dev"])
     assert result.exit_code == 1
     assert "Session Manager plugin (session-manager-plugin) is not installed" in result.stderr

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from components import load_manifest
+from scheduled_jobs.cli.main import app
+from scheduled_jobs.components import load_manifest
 from tests.cli.project_factory import make_project
 
 runner = CliRunner()
@@ -112,7 +112,7 @@ def test_never_overwrites_without_force(project):
 
 
 def test_asks_in_a_terminal(project, monkeypatch):
-    monkeypatch.setattr("cli.commands.init._interactive", lambda: True)
+    monkeypatch.setattr("scheduled_jobs.cli.commands.init._interactive", lambda: True)
     result = runner.invoke(app, ["init"], input="nightly\nimage\nbusybox:1\n@weekly\n")
     assert result.exit_code == 0, result.output
     job = load_manifest(project / "manifests" / "nightly" / "manifest.yml")
@@ -121,7 +121,7 @@ def test_asks_in_a_terminal(project, monkeypatch):
 
 @pytest.fixture
 def terminal(monkeypatch):
-    monkeypatch.setattr("cli.commands.init._interactive", lambda: True)
+    monkeypatch.setattr("scheduled_jobs.cli.commands.init._interactive", lambda: True)
 
 
 def test_each_answer_is_checked_and_asked_again(project, terminal):
@@ -168,7 +168,7 @@ def test_an_existing_job_name_is_asked_again(project, terminal):
     ("argv0", "expected"),
     [
         pytest.param("/usr/local/bin/scheduled-jobs", "scheduled-jobs", id="scheduled-jobs"),
-        pytest.param("/repo/cli/__main__.py", "python -m cli", id="python-m-cli"),
+        pytest.param("/repo/cli/__main__.py", "python -m scheduled_jobs", id="python-m-cli"),
         pytest.param("/usr/bin/jobs", "jobs", id="jobs-as-typed"),
         pytest.param("C:\\x\\scheduled-jobs.exe", "scheduled-jobs", id="windows"),
         pytest.param("/usr/lib/python3/pytest", "scheduled-jobs", id="anything-else"),
@@ -178,7 +178,7 @@ def test_hints_name_the_program_as_invoked(monkeypatch, argv0, expected):
     import ntpath
     import sys
 
-    from cli.output import program
+    from scheduled_jobs.cli.output import program
 
     if "\\" in argv0:
         monkeypatch.setattr("os.path.basename", ntpath.basename)

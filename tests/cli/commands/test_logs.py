@@ -266,7 +266,7 @@ def test_logs_follow_prints_new_events_and_exits_0_on_ctrl_c(runs):
         [
             sys.executable,
             "-m",
-            "cli",
+            "scheduled_jobs",
             "logs",
             "report",
             "--env",
@@ -320,7 +320,7 @@ def test_logs_into_a_closed_pipe_stops_quietly(project):
         [(now + i, f"line {i:06d} " + "x" * 60) for i in range(20_000)],
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "logs", "report", "--env", "test"],
+        [sys.executable, "-m", "scheduled_jobs", "logs", "report", "--env", "test"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

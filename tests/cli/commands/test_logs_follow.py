@@ -51,7 +51,17 @@ def _follow(*args: str, tz: str) -> subprocess.Popen:
     """`jobs logs report --env test --follow ARGS`, stderr into stdout so the order of the
     "following" line and the events can be checked."""
     return subprocess.Popen(
-        [sys.executable, "-m", "cli", "logs", "report", "--env", "test", "--follow", *args],
+        [
+            sys.executable,
+            "-m",
+            "scheduled_jobs",
+            "logs",
+            "report",
+            "--env",
+            "test",
+            "--follow",
+            *args,
+        ],
         env={**os.environ, "PYTHONUNBUFFERED": "1", "TZ": tz},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -184,7 +184,7 @@ def test_the_plan_does_not_import_pulumi(seeded, repo):
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from cli.main import app\n"
+        "from scheduled_jobs.cli.main import app\n"
         "out = CliRunner().invoke(app, ['migrate', 'copilot', '--json'])\n"
         "assert out.exit_code == 0, out.output\n"
         "heavy = [m for m in ('pulumi', 'pulumi_aws') if m in sys.modules]\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from scheduled_jobs.cli.main import app
 from tests.paths import TESTDATA
 
 runner = CliRunner()
@@ -150,7 +150,7 @@ def test_invalid_manifest_names_file_and_field(project):
 
 def test_module_imports_no_pulumi_until_run():
     code = (
-        "import sys, cli.commands.render; "
+        "import sys, scheduled_jobs.cli.commands.render; "
         "print('pulumi' in sys.modules, 'pulumi_aws' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,7 +13,7 @@ import time
 import boto3
 import pytest
 
-from cli.ops.executions import EXIT_ABORTED, EXIT_INTERRUPTED
+from scheduled_jobs.cli.ops.executions import EXIT_ABORTED, EXIT_INTERRUPTED
 from tests.cli.fake_stacks import jobs
 from tests.cli.seed import (
     Lines,
@@ -198,7 +198,7 @@ def test_ctrl_c_stops_waiting_not_the_job(project):
     job = project_job()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "run", "report", "--env", "test", "--wait"],
+        [sys.executable, "-m", "scheduled_jobs", "run", "report", "--env", "test", "--wait"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -321,7 +321,7 @@ def test_help_says_overrides_are_kept_and_what_start_execution_allows():
 
 def _no_run_overrides_job():
     """A job deployed from a manifest with `run_overrides: false` (definition as rendered)."""
-    from components.convert.state_machine import RunTaskSpec, definition_json
+    from scheduled_jobs.components.convert.state_machine import RunTaskSpec, definition_json
 
     cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/demo-test"
     task = "arn:aws:ecs:us-east-1:123456789012:task-definition/demo-test-report:1"

@@ -4,8 +4,8 @@ import json
 
 from typer.testing import CliRunner
 
-from cli.main import app
-from components.manifest.schema import manifest_schema
+from scheduled_jobs.cli.main import app
+from scheduled_jobs.components.manifest.schema import manifest_schema
 
 runner = CliRunner()
 

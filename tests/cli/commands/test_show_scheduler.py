@@ -106,7 +106,7 @@ def test_a_disabled_schedule_is_disabled(project):
 
 
 def test_show_tells_a_skipped_run_from_a_failure(project, aws):
-    from components.convert.state_machine import SKIPPED_OUTPUT
+    from scheduled_jobs.components.convert.state_machine import SKIPPED_OUTPUT
     from tests.cli.seed import moto_config
 
     skipping = json.dumps(
@@ -136,7 +136,7 @@ def test_show_tells_a_skipped_run_from_a_failure(project, aws):
      pytest.param("FARGATE", "on-demand", id="fargate-provider")],
 )  # fmt: skip
 def test_the_capacity_a_run_used_comes_from_its_task(provider, expected):
-    from cli.ops.executions import task_outcome
+    from scheduled_jobs.cli.ops.executions import task_outcome
 
     task = {"TaskArn": "arn:aws:ecs:us-east-1:1:task/c/abc", "LaunchType": "FARGATE",
             "Containers": [{"Name": "report", "ExitCode": 0}]}  # fmt: skip

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from scheduled_jobs.cli.main import app
 from tests.cli.project_factory import VALID, make_project
 
 runner = CliRunner()
@@ -70,7 +70,7 @@ def test_an_entry_that_cannot_be_read_is_a_problem_not_skipped(tmp_path, monkeyp
     would otherwise drop that job without a word."""
     from typer.testing import CliRunner
 
-    from cli.main import app
+    from scheduled_jobs.cli.main import app
 
     (tmp_path / "Pulumi.yaml").write_text("name: scheduled-jobs\nruntime: python\n")
     job = tmp_path / "manifests" / "report"
@@ -189,7 +189,7 @@ def test_json_settings_problems(project):
 
 
 def test_problem_as_dict():
-    from components.errors import Problem
+    from scheduled_jobs.components.errors import Problem
 
     assert Problem(
         "bad", path="on.schedule", file="m.yml", line=3, hint="use @daily"

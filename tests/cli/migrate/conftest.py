@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.project import find_project
+from scheduled_jobs.cli.project import find_project
 from tests.cli.migrate import copilot_app
 
 

@@ -15,13 +15,13 @@ import boto3
 import pytest
 import yaml
 
-from cli.migrate import apply
-from cli.migrate.discover import Clients, discover
-from cli.migrate.plan import Expected, plan_job
-from cli.migrate.project import write_project
-from cli.migrate.template import load
-from cli.migrate.workspace import read_workspace
-from cli.output import UserError
+from scheduled_jobs.cli.migrate import apply
+from scheduled_jobs.cli.migrate.discover import Clients, discover
+from scheduled_jobs.cli.migrate.plan import Expected, plan_job
+from scheduled_jobs.cli.migrate.project import write_project
+from scheduled_jobs.cli.migrate.template import load
+from scheduled_jobs.cli.migrate.workspace import read_workspace
+from scheduled_jobs.cli.output import UserError
 from tests.cli.fake_stacks import FakeStack, job_steps
 from tests.cli.migrate import copilot_app as c
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from cli.migrate.discover import Clients, discover
-from cli.migrate.workspace import read_workspace
-from cli.output import UserError
+from scheduled_jobs.cli.migrate.discover import Clients, discover
+from scheduled_jobs.cli.migrate.workspace import read_workspace
+from scheduled_jobs.cli.output import UserError
 from tests.cli.migrate import copilot_app as c
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cli.migrate.discover import JobStack, LogGroup, Resource, Rule
-from cli.migrate.plan import Expected, classify, plan_job, retained_ids, text_lines
+from scheduled_jobs.cli.migrate.discover import JobStack, LogGroup, Resource, Rule
+from scheduled_jobs.cli.migrate.plan import Expected, classify, plan_job, retained_ids, text_lines
 
 TAGS = {
     "team": "data",

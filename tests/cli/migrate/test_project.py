@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from cli.migrate.discover import Clients, discover
-from cli.migrate.project import planned_changes, write_project
-from cli.migrate.workspace import read_workspace
-from components.convert.settings import settings_from_config
-from components.errors import ManifestError
+from scheduled_jobs.cli.migrate.discover import Clients, discover
+from scheduled_jobs.cli.migrate.project import planned_changes, write_project
+from scheduled_jobs.cli.migrate.workspace import read_workspace
+from scheduled_jobs.components.convert.settings import settings_from_config
+from scheduled_jobs.components.errors import ManifestError
 from tests.cli.migrate import copilot_app as c
 
 
@@ -108,7 +108,7 @@ def test_what_was_written_is_validated(project, seeded):
 def test_tags_come_from_the_job_stacks_when_they_agree(project, found):
     from dataclasses import replace
 
-    from cli.migrate.project import environment_tags
+    from scheduled_jobs.cli.migrate.project import environment_tags
 
     stack = found.stacks[("test", "report")]
     tagged = replace(stack, tags={**stack.tags, "cost-center": "42"})

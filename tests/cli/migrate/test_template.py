@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cli.migrate import template
+from scheduled_jobs.cli.migrate import template
 from tests.cli.migrate.copilot_app import ENV_TEMPLATE, JOB_TEMPLATE
 
 

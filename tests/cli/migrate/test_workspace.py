@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cli.migrate.workspace import read_workspace
-from cli.output import UserError
+from scheduled_jobs.cli.migrate.workspace import read_workspace
+from scheduled_jobs.cli.output import UserError
 from tests.cli.migrate import copilot_app
 
 

@@ -3,8 +3,8 @@
 import boto3
 import pytest
 
-from cli.ops.capacity import check_spot_cluster, fix_command, missing_providers
-from cli.output import UserError
+from scheduled_jobs.cli.ops.capacity import check_spot_cluster, fix_command, missing_providers
+from scheduled_jobs.cli.output import UserError
 from tests.cli.project_factory import VALID, make_project
 
 
@@ -23,7 +23,7 @@ def test_missing_providers(cluster, missing):
 
 @pytest.fixture
 def spot_project(aws, tmp_path):
-    from cli.project import find_project
+    from scheduled_jobs.cli.project import find_project
 
     root = make_project(tmp_path, {"cheap": VALID + "capacity: spot\n", "plain": VALID})
     (root / "Pulumi.test.yaml").write_text(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli.ops import console as consolelinks
+from scheduled_jobs.cli.ops import console as consolelinks
 
 EXEC = "arn:aws:states:eu-west-1:123456789012:execution:demo-test-report:manual-1"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cli.ops.executions import (
+from scheduled_jobs.cli.ops.executions import (
     EXIT_ABORTED,
     EXIT_FAILED,
     EXIT_TIMED_OUT,
@@ -19,8 +19,8 @@ from cli.ops.executions import (
     parse_env_vars,
     task_outcome,
 )
-from cli.output import UserError
-from components.convert.state_machine import RunTaskSpec, definition_json
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.components.convert.state_machine import RunTaskSpec, definition_json
 from tests.cli.seed import copilot_definition, ecs_task_document
 
 TASK = "arn:aws:ecs:us-east-1:123456789012:task/demo-test/0f1e2d3c4b5a69788796a5b4c3d2e1f0"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from cli.ops.finder import find_job, tagged_jobs
-from cli.ops.session import connect
-from cli.output import UserError
+from scheduled_jobs.cli.ops.finder import find_job, tagged_jobs
+from scheduled_jobs.cli.ops.session import connect
+from scheduled_jobs.cli.output import UserError
 from tests.cli.seed import copilot_job, project_job, write_project
 
 

@@ -8,7 +8,7 @@ import time
 import boto3
 import pytest
 
-from cli.ops.logreader import (
+from scheduled_jobs.cli.ops.logreader import (
     MESSAGE,
     STREAM,
     TIMESTAMP,
@@ -203,7 +203,7 @@ def proxy(aws):
 def _client_through(proxy, monkeypatch, attempts: int):
     """A logs client as the CLI makes it (timeouts, botocore's standard retry mode), via the
     proxy."""
-    from cli.ops.session import client_config
+    from scheduled_jobs.cli.ops.session import client_config
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", str(attempts))
     monkeypatch.setenv("JOBS_AWS_READ_TIMEOUT", "1")
@@ -246,7 +246,7 @@ def test_latency_past_the_read_timeout_is_a_read_timeout(group, three_runs, prox
 
 def test_a_round_cut_short_is_read_again_without_gaps_or_duplicates(group, proxy, monkeypatch):
     """A fault in the middle of a round (second stream) leaves every position as it was."""
-    from cli.ops.outage import Patience
+    from scheduled_jobs.cli.ops.outage import Patience
 
     client = _client_through(proxy, monkeypatch, attempts=1)
     now = int(time.time() * 1000)

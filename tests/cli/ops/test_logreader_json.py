@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from cli.ops.logreader import event, human_lines, json_lines, merge, render
+from scheduled_jobs.cli.ops.logreader import event, human_lines, json_lines, merge, render
 
 STREAM = "copilot/report/0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 

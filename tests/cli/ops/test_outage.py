@@ -15,8 +15,8 @@ import boto3
 import botocore.exceptions as bex
 import pytest
 
-from cli.ops.executions import EXIT_ABORTED
-from cli.ops.outage import EXIT_UNAVAILABLE
+from scheduled_jobs.cli.ops.executions import EXIT_ABORTED
+from scheduled_jobs.cli.ops.outage import EXIT_UNAVAILABLE
 from tests.cli.fault_proxy import FaultProxy
 from tests.cli.seed import Lines, container_stream, project_job, put_logs, write_project
 
@@ -32,7 +32,7 @@ def _client_error(code: str, status: int = 400):
 
 
 def test_patience_backs_off_reports_and_gives_up():
-    from cli.ops.outage import EXIT_UNAVAILABLE, Patience
+    from scheduled_jobs.cli.ops.outage import EXIT_UNAVAILABLE, Patience
 
     now = [0.0]
     said: list[str] = []
@@ -69,7 +69,7 @@ def test_patience_backs_off_reports_and_gives_up():
     ],
 )
 def test_patience_does_not_swallow_lasting_errors(exc):
-    from cli.ops.outage import Patience
+    from scheduled_jobs.cli.ops.outage import Patience
 
     def fails():
         raise exc
@@ -89,7 +89,7 @@ def test_patience_does_not_swallow_lasting_errors(exc):
     ],
 )
 def test_patience_rides_out_transient_faults(exc):
-    from cli.ops.outage import Patience
+    from scheduled_jobs.cli.ops.outage import Patience
 
     def fails():
         raise exc
@@ -123,7 +123,7 @@ def _start(proxy: FaultProxy, *args: str) -> tuple[subprocess.Popen, Lines, Line
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "scheduled_jobs", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

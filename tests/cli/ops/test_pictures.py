@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cli.ops.pictures import (
+from scheduled_jobs.cli.ops.pictures import (
     Style,
     compact,
     picture,

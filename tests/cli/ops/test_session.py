@@ -5,8 +5,8 @@ from __future__ import annotations
 import botocore.exceptions as bex
 import pytest
 
-from cli.ops.session import Aws, aws_errors, resolve_target
-from cli.output import UserError
+from scheduled_jobs.cli.ops.session import Aws, aws_errors, resolve_target
+from scheduled_jobs.cli.output import UserError
 from tests.cli.seed import write_project
 
 
@@ -128,7 +128,7 @@ def test_aws_errors_leave_other_exceptions_alone():
     ],
 )
 def test_retries_are_botocores_and_bounded(monkeypatch, environ, expected):
-    from cli.ops.session import retry_settings
+    from scheduled_jobs.cli.ops.session import retry_settings
 
     for key in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
         monkeypatch.delenv(key, raising=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 pytest.register_assert_rewrite("fake_stacks")
-from cli.ops.session import Aws, Target  # noqa: E402
-from cli.ops.tasks import cluster_from, stop_job_tasks  # noqa: E402
+from scheduled_jobs.cli.ops.session import Aws, Target  # noqa: E402
+from scheduled_jobs.cli.ops.tasks import cluster_from, stop_job_tasks  # noqa: E402
 from tests.cli.fake_stacks import running, start_tasks  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def test_stop_job_tasks_in_a_cluster_that_is_gone(aws):
 
 
 def test_stop_job_tasks_reports_aws_errors_as_user_errors(aws, monkeypatch):
-    from cli.output import UserError
+    from scheduled_jobs.cli.output import UserError
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "")

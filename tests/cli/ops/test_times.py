@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cli.ops.times import format_duration, iso, parse_duration, parse_time
-from cli.output import UserError
+from scheduled_jobs.cli.ops.times import format_duration, iso, parse_duration, parse_time
+from scheduled_jobs.cli.output import UserError
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_iso_is_utc_with_z():
 def test_since_reaches_back_no_further_than_1970():
     from datetime import datetime, timezone
 
-    from cli.ops.times import EPOCH, since
+    from scheduled_jobs.cli.ops.times import EPOCH, since
 
     now = datetime(2024, 5, 1, tzinfo=timezone.utc)
     assert since("1h", now) == datetime(2024, 4, 30, 23, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def test_since_reaches_back_no_further_than_1970():
 
 @pytest.mark.parametrize("text", ["99999999d", "36501d", "1" + "0" * 30 + "s"])
 def test_durations_out_of_range(text):
-    from cli.ops.times import parse_duration
+    from scheduled_jobs.cli.ops.times import parse_duration
 
     with pytest.raises(UserError, match="out of range"):
         parse_duration(text)

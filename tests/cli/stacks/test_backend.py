@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cli.output import UserError
-from cli.project import find_project
-from cli.stacks import backend
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.project import find_project
+from scheduled_jobs.cli.stacks import backend
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_every_command_refuses_a_bad_environment_name_alike(project_dir, automat
 
 @pytest.mark.parametrize("command", COMMANDS[3:])
 def test_the_longest_name_validate_accepts_passes_the_deploy_check(project_dir, command):
-    from cli.stacks.preflight import check_env_name
+    from scheduled_jobs.cli.stacks.preflight import check_env_name
 
     name = "e" * 40
     check_env_name(name)  # no error: the same rule as the settings'

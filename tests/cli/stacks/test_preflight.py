@@ -7,8 +7,12 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from cli.output import UserError
-from cli.stacks.preflight import allows_nfs_egress, check_environment, same_zone_subnets
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.stacks.preflight import (
+    allows_nfs_egress,
+    check_environment,
+    same_zone_subnets,
+)
 from tests.cli.project_factory import VALID, make_project
 
 # Block style: make_project formats the text ({name}), so no flow maps here.
@@ -81,7 +85,7 @@ def network(aws):
 
 
 def project_with(tmp_path, jobs: dict[str, str], settings: str):
-    from cli.project import find_project
+    from scheduled_jobs.cli.project import find_project
 
     root = make_project(tmp_path, jobs)
     (root / "Pulumi.test.yaml").write_text(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pulumi.automation import EngineEvent, OpType
 
-from cli.stacks.progress import (
+from scheduled_jobs.cli.stacks.progress import (
     Flights,
     Happening,
     Recorder,
@@ -16,7 +16,7 @@ from cli.stacks.progress import (
     output_lines,
     plain_line,
 )
-from components.contract import IMAGE_TOKEN
+from scheduled_jobs.components.contract import IMAGE_TOKEN
 
 URN = "urn:pulumi:dev::scheduled-jobs::scheduled-jobs:index:ScheduledJob$aws:sfn/stateMachine:StateMachine::report-state-machine"  # noqa: E501
 TYPE = "aws:sfn/stateMachine:StateMachine"

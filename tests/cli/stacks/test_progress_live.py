@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 pytest.register_assert_rewrite("fake_stacks")
-from components.contract import IMAGE_TOKEN  # noqa: E402
+from scheduled_jobs.components.contract import IMAGE_TOKEN  # noqa: E402
 from tests.cli.fake_stacks import (  # noqa: E402
     JOB_TYPE,
     START_TIMESTAMP,
@@ -44,7 +44,7 @@ def dev(project_dir, automation, aws, monkeypatch):
         *job_steps("dev", "report"),
     ]
     automation.destroy_steps = job_steps("dev", "report")
-    monkeypatch.setattr("cli.stacks.preflight.docker_problem", lambda: None)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.preflight.docker_problem", lambda: None)
     return automation
 
 
@@ -53,9 +53,9 @@ def terminal(monkeypatch):
     """stderr is a terminal 65 s after the image build started, redrawn at every event."""
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, color_system=None, width=200, height=40)
-    monkeypatch.setattr("cli.output.stderr", lambda: console)
-    monkeypatch.setattr("cli.stacks.live.wall_clock", lambda: IMAGE_STARTED + 65)
-    monkeypatch.setattr("cli.stacks.live.MIN_REFRESH", 0.0)
+    monkeypatch.setattr("scheduled_jobs.cli.output.stderr", lambda: console)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.live.wall_clock", lambda: IMAGE_STARTED + 65)
+    monkeypatch.setattr("scheduled_jobs.cli.stacks.live.MIN_REFRESH", 0.0)
     return screen
 
 

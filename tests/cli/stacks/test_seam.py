@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 pytest.register_assert_rewrite("fake_stacks")
-from cli.output import UserError  # noqa: E402
-from cli.project import find_project  # noqa: E402
-from cli.stacks import seam as stacks  # noqa: E402
+from scheduled_jobs.cli.output import UserError  # noqa: E402
+from scheduled_jobs.cli.project import find_project  # noqa: E402
+from scheduled_jobs.cli.stacks import seam as stacks  # noqa: E402
 from tests.cli.fake_stacks import JOB_TYPE, child_urn, job_urn, jobs, write_env  # noqa: E402
 
 TD = "aws:ecs/taskDefinition:TaskDefinition"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cli.output import UserError
-from cli.project import find_project
-from cli.stacks import targets
+from scheduled_jobs.cli.output import UserError
+from scheduled_jobs.cli.project import find_project
+from scheduled_jobs.cli.stacks import targets
 from tests.cli.fake_stacks import ENV_TYPE, JOB_TYPE, child_urn, job_urn, urn, write_env
 
 TD = "aws:ecs/taskDefinition:TaskDefinition"

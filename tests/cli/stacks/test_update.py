@@ -8,8 +8,8 @@ import re
 import pytest
 
 pytest.register_assert_rewrite("fake_stacks")
-from cli.output import UserError  # noqa: E402
-from cli.stacks import update  # noqa: E402
+from scheduled_jobs.cli.output import UserError  # noqa: E402
+from scheduled_jobs.cli.stacks import update  # noqa: E402
 from tests.cli.fake_stacks import job_steps  # noqa: E402
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.convert import addons as convert
-from components.manifest.addons import AddonOutput, Addons
+from scheduled_jobs.components.convert import addons as convert
+from scheduled_jobs.components.manifest.addons import AddonOutput, Addons
 
 ADDONS = Addons(
     folder="manifests/job/addons",

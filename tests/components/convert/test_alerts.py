@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from components.convert import alerts
-from components.manifest.model import Alerts
+from scheduled_jobs.components.convert import alerts
+from scheduled_jobs.components.manifest.model import Alerts
 
 ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:demo-dev-report"
 

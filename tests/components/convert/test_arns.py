@@ -1,6 +1,6 @@
 import pytest
 
-from components.convert import arns
+from scheduled_jobs.components.convert import arns
 
 WHERE = {"partition": "aws", "region": "us-east-1", "account": "123456789012"}
 

@@ -4,13 +4,13 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from components.convert.container_definitions import (
+from scheduled_jobs.components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
     exports_used,
     secret_reads,
 )
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 CTX = ContainerContext(
     app="demo",

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from components.convert.cost import (
+from scheduled_jobs.components.convert.cost import (
     NoPriceError,
     estimate,
     median_duration,
@@ -168,7 +168,7 @@ def test_table_says_its_source_date_and_what_is_confirmed():
 
 
 def test_a_one_time_run_is_not_counted_as_a_monthly_schedule():
-    from components.convert.cost import runs_per_month
+    from scheduled_jobs.components.convert.cost import runs_per_month
 
     runs, how = runs_per_month("at(2099-01-04T06:30:00)")
     assert runs == 0.0 and "runs once" in how

@@ -2,9 +2,9 @@
 
 import pytest
 
-from components.convert.job import SubnetsByTags, placement
-from components.errors import ManifestError
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components.convert.job import SubnetsByTags, placement
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 BASE = "name: report\ntype: Scheduled Job\nimage: {location: busybox}\non: {schedule: '@daily'}\n"
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from components.convert import naming
-from components.manifest.model import MAX_NAME_LENGTH
+from scheduled_jobs.components.convert import naming
+from scheduled_jobs.components.manifest.model import MAX_NAME_LENGTH
 from tests.paths import TESTDATA
 
 LONGEST_APP = "a" + "p" * (naming.MAX_APP_OR_ENV_NAME - 1)
@@ -46,7 +46,7 @@ def _long_manifest(tmp_path, file: str):
 
 @pytest.mark.parametrize("file", sorted(p.name for p in TESTDATA.glob("*.yml")))
 def test_longest_names_fit_every_service(file, tmp_path, monkeypatch):
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     monkeypatch.setenv("SCHEDULED_JOBS_IMAGE_TAG", "t")
     path = _long_manifest(tmp_path, file)

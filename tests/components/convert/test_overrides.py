@@ -7,9 +7,14 @@ import json
 
 import pytest
 
-from components import ManifestError
-from components.convert.overrides import apply_rules, from_cfn, overridden_inputs, to_cfn
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.convert.overrides import (
+    apply_rules,
+    from_cfn,
+    overridden_inputs,
+    to_cfn,
+)
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 PROPS = {
     "Cpu": "256",
@@ -168,12 +173,12 @@ def test_property_names_are_the_ecs_apis_and_the_providers():
     import botocore.session
     import pulumi_aws
 
-    from components.manifest.taskdef_paths import (
+    from scheduled_jobs.components.manifest.taskdef_paths import (
         CONTAINER_PROPERTIES,
         TASK_DEFINITION_PROPERTIES,
         VOLUME_PROPERTIES,
     )
-    from components.resources.wiring import snake
+    from scheduled_jobs.components.resources.wiring import snake
 
     ecs = botocore.session.get_session().get_service_model("ecs")
     container = set(ecs.shape_for("ContainerDefinition").members)

@@ -4,7 +4,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from components.convert import policies
+from scheduled_jobs.components.convert import policies
 
 ACCOUNT = "123456789012"
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/copilot/demo-dev-report"

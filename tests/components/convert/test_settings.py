@@ -1,7 +1,7 @@
 import pytest
 
-from components.convert.settings import EnvironmentSettings, settings_from_config
-from components.errors import ManifestError
+from scheduled_jobs.components.convert.settings import EnvironmentSettings, settings_from_config
+from scheduled_jobs.components.errors import ManifestError
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_default_app_comes_from_the_project():
     ],
 )
 def test_app_and_environment_names_are_checked_once_here(env, values, path):
-    from components.errors import SettingsError
+    from scheduled_jobs.components.errors import SettingsError
 
     with pytest.raises(SettingsError) as caught:
         settings_from_config(env, values, file="Pulumi.x.yaml")
@@ -91,7 +91,7 @@ def test_app_and_environment_names_are_checked_once_here(env, values, path):
     ],
 )
 def test_imports_name_jobs_roles_and_ids(imports, ok):
-    from components.errors import SettingsError
+    from scheduled_jobs.components.errors import SettingsError
 
     values = {"scheduled-jobs:imports": imports}
     if ok:

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from components.convert.state_machine import (
+from scheduled_jobs.components.convert.state_machine import (
     CHOICE_STATE,
     RUN_STATE,
     RUN_WITH_BOTH,

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from components.convert.policies import StateMachineGrants, state_machine_role_policy
-from components.convert.state_machine import (
+from scheduled_jobs.components.convert.policies import StateMachineGrants, state_machine_role_policy
+from scheduled_jobs.components.convert.state_machine import (
     CHOICE_STATE,
     FORCE_STATE,
     RUN_STATE,

@@ -1,6 +1,6 @@
 import pytest
 
-from components.convert.tags import environment_tags, resource_tags
+from scheduled_jobs.components.convert.tags import environment_tags, resource_tags
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.convert.task_definition import task_definition_inputs
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components.convert.task_definition import task_definition_inputs
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 BASE = "name: report\ntype: Scheduled Job\nimage: {location: busybox}\non: {schedule: none}\n"
 

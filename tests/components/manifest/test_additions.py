@@ -4,8 +4,8 @@ environment, and absent from a Copilot manifest."""
 
 import pytest
 
-from components.errors import ManifestError
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 BASE = """\
 name: job
@@ -98,7 +98,7 @@ def test_an_environment_override_error_points_into_its_block():
 def test_a_one_time_run_in_the_past_warns_at_validate():
     from datetime import datetime, timezone
 
-    from components.manifest.rules import past_one_time_run
+    from scheduled_jobs.components.manifest.rules import past_one_time_run
 
     job = load("at(2030-06-01T09:00:00)", "  timezone: Europe/London\n")  # loads: no error
     before = datetime(2030, 6, 1, 7, 59, tzinfo=timezone.utc)  # 08:59 in London (BST)

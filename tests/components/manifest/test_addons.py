@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components import ManifestError
-from components.manifest.addons import read_addons, to_snake_case
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.manifest.addons import read_addons, to_snake_case
 
 HEAD = """\
 Parameters:
@@ -128,7 +128,7 @@ def test_parameters_file_values(tmp_path):
 
 
 def test_parameter_numbers_pass_on_as_written(tmp_path):
-    from components.convert.addons import stack_parameters
+    from scheduled_jobs.components.convert.addons import stack_parameters
 
     addons = read_addons(
         folder(

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from components import ManifestError, load_manifest
-from components.manifest.load import load_manifest_text
-from components.manifest.source import MAX_MANIFEST_BYTES
+from scheduled_jobs.components import ManifestError, load_manifest
+from scheduled_jobs.components.manifest.load import load_manifest_text
+from scheduled_jobs.components.manifest.source import MAX_MANIFEST_BYTES
 
 HEAD = "name: report\ntype: Scheduled Job\n"  # lines 1-2
 IMAGE = "image:\n  location: public.ecr.aws/docker/library/busybox:stable\n"  # lines 3-4
@@ -578,7 +578,10 @@ def test_sidecar_values_count_toward_the_limit():
 
 def test_what_passes_the_size_rule_fits_in_a_task_definition():
     # Many small variables: the per-entry overhead of ECS's {"name", "value"} form counts.
-    from components.convert.container_definitions import ContainerContext, container_definitions
+    from scheduled_jobs.components.convert.container_definitions import (
+        ContainerContext,
+        container_definitions,
+    )
 
     def job_with(count: int):
         lines = "".join(f"  VARIABLE_{i:05}: value-{i:05}\n" for i in range(count))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from components.manifest import discover as discover_module
-from components.manifest.discover import discover_jobs
+from scheduled_jobs.components.manifest import discover as discover_module
+from scheduled_jobs.components.manifest.discover import discover_jobs
 
 MANIFEST = (
     "name: {name}\ntype: Scheduled Job\nimage: {{location: busybox}}\non: {{schedule: none}}\n"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.manifest.durations import format_seconds, parse_go_duration
+from scheduled_jobs.components.manifest.durations import format_seconds, parse_go_duration
 
 S = 1_000_000_000
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import ManifestError
-from components.manifest.interpolate import interpolate
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.manifest.interpolate import interpolate
 
 
 @pytest.mark.parametrize(

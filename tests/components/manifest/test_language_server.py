@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from components.manifest.model import JobConfig
+from scheduled_jobs.components.manifest.model import JobConfig
 from tests.components.manifest.lsp import (
     INSTALL,
     SERVER_JS,

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from components import ManifestError, load_manifest
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components import ManifestError, load_manifest
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 BASE = """\
 name: report

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import ManifestError
-from components.manifest.load import load_manifest_text
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.manifest.load import load_manifest_text
 
 KEYS = [
     "name",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.manifest.merge import apply_override
+from scheduled_jobs.components.manifest.merge import apply_override
 
 
 @pytest.mark.parametrize(

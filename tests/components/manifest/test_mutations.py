@@ -17,16 +17,16 @@ from botocore.validate import ParamValidator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import ManifestError
-from components.convert.container_definitions import (
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.convert.container_definitions import (
     ContainerContext,
     container_definitions,
     exports_used,
 )
-from components.manifest.load import load_manifest_text
-from components.manifest.model import Job
-from components.manifest.rules import MAX_TASK_DEFINITION_BYTES
-from components.manifest.source import parse
+from scheduled_jobs.components.manifest.load import load_manifest_text
+from scheduled_jobs.components.manifest.model import Job
+from scheduled_jobs.components.manifest.rules import MAX_TASK_DEFINITION_BYTES
+from scheduled_jobs.components.manifest.source import parse
 
 TESTDATA = Path(__file__).parents[2] / "testdata"
 # Plain data (the loader's numbers remember their text, which a YAML dumper cannot write).

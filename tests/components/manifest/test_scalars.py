@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 
-from components import ManifestError
-from components.manifest.load import load_manifest_text
-from components.manifest.model import Job
-from components.manifest.source import parse
-from components.manifest.unsupported import UNSUPPORTED
+from scheduled_jobs.components import ManifestError
+from scheduled_jobs.components.manifest.load import load_manifest_text
+from scheduled_jobs.components.manifest.model import Job
+from scheduled_jobs.components.manifest.source import parse
+from scheduled_jobs.components.manifest.unsupported import UNSUPPORTED
 
 UNSUPPORTED_ROOTS = {path[0] for path in UNSUPPORTED}
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import ManifestError, to_aws_schedule
-from components.manifest.schedule import describe_schedule, next_runs
+from scheduled_jobs.components import ManifestError, to_aws_schedule
+from scheduled_jobs.components.manifest.schedule import describe_schedule, next_runs
 
 UTC = timezone.utc
 
@@ -175,7 +175,7 @@ def test_invalid_schedules_say_what_is_wrong(text, fragment):
     ],
 )  # fmt: skip
 def test_zones_and_one_time_runs(text, expected, zone):
-    from components.manifest.schedule import split_zone
+    from scheduled_jobs.components.manifest.schedule import split_zone
 
     assert to_aws_schedule(text) == expected
     assert split_zone(text)[0] == zone
@@ -186,8 +186,9 @@ def test_importing_components_schedule_needs_no_pulumi_or_pydantic():
     import sys
 
     code = (
-        "import sys, components; components.to_aws_schedule('@daily'); "
-        "import components.manifest.schedule; "
+        "import sys, scheduled_jobs.components as components; "
+        "components.to_aws_schedule('@daily'); "
+        "import scheduled_jobs.components.manifest.schedule; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'pulumi', 'pulumi_aws', 'pydantic', 'cron_descriptor'}))"
     )
@@ -518,7 +519,7 @@ def test_describe_schedule_in_a_zone(expression, zone, expected):
 
 
 def test_unknown_zone_suggests_the_close_one():
-    from components.manifest.zones import check_zone
+    from scheduled_jobs.components.manifest.zones import check_zone
 
     with pytest.raises(ValueError, match="did you mean 'America/New_York'"):
         check_zone("America/NewYork")

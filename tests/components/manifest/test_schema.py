@@ -5,11 +5,11 @@ import json
 import jsonschema
 import pytest
 
-from components import load_manifest
-from components.errors import ManifestError
-from components.manifest.load import load_manifest_text
-from components.manifest.schema import manifest_schema
-from components.manifest.source import parse
+from scheduled_jobs.components import load_manifest
+from scheduled_jobs.components.errors import ManifestError
+from scheduled_jobs.components.manifest.load import load_manifest_text
+from scheduled_jobs.components.manifest.schema import manifest_schema
+from scheduled_jobs.components.manifest.source import parse
 from tests.paths import ROOT as _ROOT
 
 ROOT = _ROOT

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from components.manifest.source import (
+from scheduled_jobs.components.manifest.source import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_MANIFEST_BYTES,

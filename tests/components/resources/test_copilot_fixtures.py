@@ -40,7 +40,7 @@ CASES = [
 
 
 def render(file: str, env: str) -> dict[str, list[dict]]:
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     stem = Path(file).stem
     resources = render_jobs(COPILOT, [stem], project="scheduled-jobs", stack=env, config=CONFIG,

@@ -2,14 +2,14 @@
 
 import pytest
 
-from components.convert.settings import EnvironmentSettings
+from scheduled_jobs.components.convert.settings import EnvironmentSettings
 
 
 def render_environment(settings: EnvironmentSettings, needs_bucket=False):
     import pulumi
 
-    from components.resources.environment import Environment
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources.environment import Environment
+    from scheduled_jobs.components.tools.mocked import render
 
     seen = {}
 

@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from components.contract import IMAGE_TOKEN
+from scheduled_jobs.components.contract import IMAGE_TOKEN
 from tests.paths import ROOT
 
 
@@ -38,8 +38,8 @@ def no_daemon(tmp_path, monkeypatch):
 
 
 def test_preview_of_the_example_registers_images_that_need_no_daemon(no_daemon, monkeypatch):
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     monkeypatch.setenv("SCHEDULED_JOBS_IMAGE_TAG", "preview")
     registered = render(
@@ -65,7 +65,7 @@ def test_the_program_never_loads_a_docker_client(no_daemon):
     """Nothing the program imports talks to Docker itself (the provider plugin does, and only
     to build)."""
     code = (
-        "import sys; import components.resources.program; "
+        "import sys; import scheduled_jobs.components.resources.program; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('docker', 'pulumi_docker')))"
     )
     done = subprocess.run(

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from components.contract import JOB_TOKEN, PACKAGE_JOB_TOKEN, PACKAGE_NAME
-from components.resources.package import Job, scheduled_job_args
+from scheduled_jobs.components.contract import JOB_TOKEN, PACKAGE_JOB_TOKEN, PACKAGE_NAME
+from scheduled_jobs.components.resources.package import Job, scheduled_job_args
 from tests.paths import ROOT
 
 TESTDATA = ROOT / "tests" / "testdata"
@@ -96,7 +96,7 @@ def _settings(**extra) -> dict:
     ],
 )
 def test_job_builds_a_scheduled_job_under_mocks(source):
-    from components.tools.mocked import render
+    from scheduled_jobs.components.tools.mocked import render
 
     def program():
         Job("nightly", _settings(root=str(TESTDATA), **source))

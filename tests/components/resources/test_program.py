@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from components.errors import ManifestError
+from scheduled_jobs.components.errors import ManifestError
 from tests.paths import TESTDATA
 
 
@@ -22,8 +22,8 @@ def project(tmp_path) -> Path:
 def run_program(root: Path, config=None, only=None):
     import pulumi
 
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     outputs = {}
 

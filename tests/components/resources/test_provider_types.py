@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from components.resources.wiring import sdk_class
+from scheduled_jobs.components.resources.wiring import sdk_class
 from tests.paths import ROOT, TESTDATA
 
 _DEPRECATED = re.compile(r'pulumi\.log\.warn\("""(\w+) is deprecated')
@@ -140,7 +140,7 @@ def type_problems(resources: list[dict]) -> list[str]:
 
 
 def _render(manifests: dict[str, Path], config: dict, root: Path = TESTDATA) -> list[dict]:
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     return render_jobs(root, list(manifests), project="scheduled-jobs", stack="dev",
                        config={"scheduled-jobs:app": "demo", **config}, region="us-east-1",

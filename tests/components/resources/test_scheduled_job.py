@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from components.errors import ManifestError
+from scheduled_jobs.components.errors import ManifestError
 from tests.paths import TESTDATA
 
 TESTDATA_FILES = [
@@ -167,9 +167,9 @@ def test_logical_names_are_unique_across_a_render_of_every_job(render_testdata):
 
 def test_two_manifests_with_one_name_are_refused(tmp_path):
 
-    from components.resources import program
-    from components.tools.mocked import render
-    from components.tools.render import DuplicateResourceError
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
+    from scheduled_jobs.components.tools.render import DuplicateResourceError
 
     testdata = TESTDATA
     copy = tmp_path / "copy.yml"
@@ -452,16 +452,16 @@ def test_copilot_manifests_need_no_schedule_group(render_testdata):
 
 
 def test_a_one_time_run_in_the_past_is_refused_at_deploy(render_testdata, tmp_path):
-    from components.manifest.load import load_manifest_text
-    from components.manifest.rules import past_one_time_run
+    from scheduled_jobs.components.manifest.load import load_manifest_text
+    from scheduled_jobs.components.manifest.rules import past_one_time_run
 
     text = (TESTDATA / "beyond-copilot.yml").read_text().replace("2099", "2001")
     job = load_manifest_text(text, "prod")  # validate loads it (and warns)
     assert "is in the past" in past_one_time_run(job)
     path = tmp_path / "past.yml"
     path.write_text(text)
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     with pytest.raises(ManifestError, match="on.schedule: .* is in the past"):
         render(lambda: program.run(tmp_path, manifests={"beyond": path}), project="p",
@@ -1056,11 +1056,12 @@ def test_library_use_without_the_program():
 
     import pulumi
 
-    # Same names as `from components import ...` in the docs; imported from their modules
+    # Same names as `from scheduled_jobs.components import ...` in the docs; imported
+    # from their modules
     # because plain `pytest` resolves the top-level `components` to tests/components.
-    from components.manifest.load import load_manifest
-    from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
-    from components.tools.mocked import render
+    from scheduled_jobs.components.manifest.load import load_manifest
+    from scheduled_jobs.components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+    from scheduled_jobs.components.tools.mocked import render
 
     testdata = TESTDATA
     seen = {}
@@ -1103,10 +1104,10 @@ def test_args_from_a_manifest_path_in_an_environment(tmp_path):
 
     import pulumi
 
-    from components.convert.settings import EnvironmentSettings
-    from components.resources.environment import Environment
-    from components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
-    from components.tools.mocked import render
+    from scheduled_jobs.components.convert.settings import EnvironmentSettings
+    from scheduled_jobs.components.resources.environment import Environment
+    from scheduled_jobs.components.resources.scheduled_job import ScheduledJob, ScheduledJobArgs
+    from scheduled_jobs.components.tools.mocked import render
 
     manifest = tmp_path / "manifests" / "arm-job" / "manifest.yml"
     manifest.parent.mkdir(parents=True)
@@ -1134,8 +1135,8 @@ def test_args_from_a_manifest_path_in_an_environment(tmp_path):
 def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_path):
     """from_cfn (variables, secrets, security groups) and placement by subnet tags are looked
     up through AWS data sources; under the mocks they read back as placeholders."""
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     manifest = tmp_path / "imports.yml"
     manifest.write_text(
@@ -1178,8 +1179,8 @@ def test_cloudformation_imports_and_tagged_subnets_resolve_at_deploy_time(tmp_pa
     ],
 )
 def test_deny_default_security_groups(tmp_path, deny_default, expected):
-    from components.resources import program
-    from components.tools.mocked import render
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
 
     manifest = tmp_path / "net.yml"
     manifest.write_text(

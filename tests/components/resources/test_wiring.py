@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.convert.plan import Derived, FileAsset, Out
-from components.resources.wiring import Wiring, snake
+from scheduled_jobs.components.convert.plan import Derived, FileAsset, Out
+from scheduled_jobs.components.resources.wiring import Wiring, snake
 
 
 def _output(value):

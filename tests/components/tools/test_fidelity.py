@@ -39,9 +39,9 @@ CASES = [
 
 
 def _both(root: Path, manifests: dict[str, Path], env: str, config: dict):
-    from components.resources import program
-    from components.tools.mocked import render as mocked
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render as mocked
+    from scheduled_jobs.components.tools.render import render_jobs
 
     config = {"scheduled-jobs:app": "demo", **config}
     region = config.get("aws:region", "us-east-1")

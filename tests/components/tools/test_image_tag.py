@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from components.tools.image_tag import content_digest, default_image_tag
+from scheduled_jobs.components.tools.image_tag import content_digest, default_image_tag
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from components.tools.mocked import _plain
-from components.tools.render import (
+from scheduled_jobs.components.tools.mocked import _plain
+from scheduled_jobs.components.tools.render import (
     DuplicateResourceError,
     check_unique,
     group_by_owner,
@@ -114,7 +114,7 @@ SETTINGS = dict(project="scheduled-jobs", stack="dev", config={}, region="us-eas
 
 
 def test_a_project_renders_every_job_and_the_environment_once(project):
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     jobs = sorted(p.name for p in (project / "manifests").iterdir())
     resources = render_jobs(project, jobs, **SETTINGS)
@@ -124,8 +124,8 @@ def test_a_project_renders_every_job_and_the_environment_once(project):
 
 
 def test_every_job_problem_reaches_the_caller_in_job_order(project):
-    from components.errors import ManifestError
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.errors import ManifestError
+    from scheduled_jobs.components.tools.render import render_jobs
 
     for job in ("minimal", "secrets-job"):
         path = project / "manifests" / job / "manifest.yml"
@@ -137,7 +137,7 @@ def test_every_job_problem_reaches_the_caller_in_job_order(project):
 
 
 def test_excluded_jobs_are_not_rendered(project):
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     settings = {**SETTINGS, "config": {"scheduled-jobs:excludedJobs": "minimal,arm-job"}}
     names = {r["name"] for r in render_jobs(project, ["minimal", "arm-job", "migrate"], **settings)}
@@ -149,7 +149,8 @@ def test_the_render_imports_no_pulumi(project):
     import sys
 
     code = (
-        "import sys; from pathlib import Path; from components.tools.render import render_jobs; "
+        "import sys; from pathlib import Path; "
+        "from scheduled_jobs.components.tools.render import render_jobs; "
         f"render_jobs(Path({str(project)!r}), ['minimal', 'env-file-job'], project='p', "
         "stack='dev', config={}, region='us-east-1'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
@@ -161,7 +162,7 @@ def test_the_render_imports_no_pulumi(project):
 
 def test_a_renamed_project_reads_its_own_namespace(project):
     """`name: payroll` in Pulumi.yaml: the settings are `payroll:*`, as pulumi.Config() reads."""
-    from components.tools.render import render_jobs
+    from scheduled_jobs.components.tools.render import render_jobs
 
     resources = render_jobs(project, ["minimal"], project="payroll", stack="dev",
                             config={"payroll:app": "pay", "scheduled-jobs:app": "other"},
