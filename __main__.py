@@ -1,15 +1,7 @@
-"""The Pulumi program of this project (`pulumi up`, `jobs deploy`): see
-components/resources/program.py."""
+"""The Pulumi program of this project (`pulumi up`, `jobs deploy`): every job under manifests/,
+run by scheduled_jobs.components.resources.program (`jobs init` writes this same file into a
+new project)."""
 
-import pulumi
+from scheduled_jobs.components.resources.program import main
 
-from scheduled_jobs.components.errors import ManifestError, SettingsError
-from scheduled_jobs.components.resources.program import run
-
-try:
-    run()
-except SettingsError as exc:
-    # RunError: Pulumi prints the message alone, without a Python traceback.
-    raise pulumi.RunError(f"invalid stack settings:\n{exc}") from None
-except ManifestError as exc:
-    raise pulumi.RunError(f"invalid manifest:\n{exc}") from None
+main()

@@ -77,8 +77,9 @@ def result(text: str) -> None:
 
 def program() -> str:
     """The program's name as the user invoked it, for hints and next steps: `scheduled-jobs`
-    or `jobs` when typed so, `python -m scheduled_jobs` for a checkout; `scheduled-jobs` otherwise
-    (never assume `jobs`, a shell builtin in bash and zsh)."""
+    or `jobs` when typed so, `python -m scheduled_jobs` (or `python -m cli` in a clone) when run
+    as a module; `scheduled-jobs` otherwise (never assume `jobs`, a shell builtin in bash and
+    zsh)."""
     import os
     import sys
 
@@ -88,6 +89,17 @@ def program() -> str:
         name = name[:-4]
     if name in ("scheduled-jobs", "jobs"):
         return name
-    if name == "__main__.py" and os.path.basename(os.path.dirname(argv0)) == "cli":
-        return "python -m scheduled_jobs"
+    if name == "__main__.py":
+        # `python -m X` runs X's __main__.py; its spec names X (argv0 alone cannot tell
+        # `python -m cli` from `python -m scheduled_jobs.cli` in a clone).
+        spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+        module = getattr(spec, "name", "").removesuffix(".__main__")
+        if module in _MODULE_ENTRIES:
+            return f"python -m {module}"
+        if os.path.basename(os.path.dirname(argv0)) in ("cli", "scheduled_jobs"):
+            return "python -m scheduled_jobs"
     return "scheduled-jobs"
+
+
+# The modules that run the CLI with `python -m`.
+_MODULE_ENTRIES = ("scheduled_jobs", "scheduled_jobs.cli", "cli")

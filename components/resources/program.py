@@ -1,7 +1,8 @@
 """The Pulumi program: every manifest of the project, for the stack's environment.
 
-`__main__.py` calls `run()`; `jobs render` runs the same function under mocks and `jobs deploy`
-through the Automation API, so the three never disagree.
+A project's `__main__.py` calls `main()` (`run()`, with the errors Pulumi shows plainly); `jobs
+render` runs the same function under mocks and `jobs deploy` through the Automation API, so the
+three never disagree.
 """
 
 from __future__ import annotations
@@ -70,3 +71,17 @@ def run(
         pulumi.export(job.name, {**component.outputs(), "cluster_arn": environment.cluster_arn})
         built[job.name] = component
     return built
+
+
+def main() -> None:
+    """The program as a project's `__main__.py` runs it (`pulumi up`, `jobs deploy`): a user's
+    mistake in a manifest or in the stack settings is a RunError, which Pulumi prints as the
+    message alone, without a Python traceback."""
+    from scheduled_jobs.components.errors import ManifestError, SettingsError
+
+    try:
+        run()
+    except SettingsError as exc:
+        raise pulumi.RunError(f"invalid stack settings:\n{exc}") from None
+    except ManifestError as exc:
+        raise pulumi.RunError(f"invalid manifest:\n{exc}") from None

@@ -5,9 +5,13 @@ components/resources/package.py's annotations and answers the engine's Construct
 import sys
 from pathlib import Path
 
-# Run from this folder by the Python runtime: make the repository's packages importable even
-# when the virtualenv does not carry them (an editable install normally does).
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+# Run from this folder by the Python runtime. In a clone, make the repository's packages
+# importable even when the virtualenv does not carry them (an editable install normally does);
+# installed (scheduled_jobs/components/resources/plugin), the package is importable already and
+# its own folder must not go on the path (it would expose `cli` and `components` top-level).
+_ROOT = Path(__file__).resolve().parents[3]
+if (_ROOT / "scheduled_jobs" / "__init__.py").is_file():
+    sys.path.insert(0, str(_ROOT))
 
 from pulumi.provider.experimental import component_provider_host  # noqa: E402
 

@@ -165,18 +165,37 @@ def test_an_existing_job_name_is_asked_again(project, terminal):
 
 
 @pytest.mark.parametrize(
-    ("argv0", "expected"),
+    ("argv0", "main_module", "expected"),
     [
-        pytest.param("/usr/local/bin/scheduled-jobs", "scheduled-jobs", id="scheduled-jobs"),
-        pytest.param("/repo/cli/__main__.py", "python -m scheduled_jobs", id="python-m-cli"),
-        pytest.param("/usr/bin/jobs", "jobs", id="jobs-as-typed"),
-        pytest.param("C:\\x\\scheduled-jobs.exe", "scheduled-jobs", id="windows"),
-        pytest.param("/usr/lib/python3/pytest", "scheduled-jobs", id="anything-else"),
+        pytest.param("/usr/local/bin/scheduled-jobs", None, "scheduled-jobs", id="scheduled-jobs"),
+        pytest.param(
+            "/repo/scheduled_jobs/__main__.py",
+            "scheduled_jobs.__main__",
+            "python -m scheduled_jobs",
+            id="python-m-scheduled_jobs",
+        ),
+        pytest.param(
+            "/site/scheduled_jobs/cli/__main__.py",
+            "scheduled_jobs.cli.__main__",
+            "python -m scheduled_jobs.cli",
+            id="python-m-scheduled_jobs.cli",
+        ),
+        pytest.param("/repo/cli/__main__.py", "cli.__main__", "python -m cli", id="python-m-cli"),
+        pytest.param(
+            "/repo/cli/__main__.py", None, "python -m scheduled_jobs", id="module-unknown"
+        ),
+        pytest.param("/usr/bin/jobs", None, "jobs", id="jobs-as-typed"),
+        pytest.param("C:\\x\\scheduled-jobs.exe", None, "scheduled-jobs", id="windows"),
+        pytest.param("/usr/lib/python3/pytest", None, "scheduled-jobs", id="anything-else"),
+        pytest.param(
+            "/x/pytest/__main__.py", "pytest.__main__", "scheduled-jobs", id="another-module"
+        ),
     ],
 )
-def test_hints_name_the_program_as_invoked(monkeypatch, argv0, expected):
+def test_hints_name_the_program_as_invoked(monkeypatch, argv0, main_module, expected):
     import ntpath
     import sys
+    import types
 
     from scheduled_jobs.cli.output import program
 
@@ -184,6 +203,9 @@ def test_hints_name_the_program_as_invoked(monkeypatch, argv0, expected):
         monkeypatch.setattr("os.path.basename", ntpath.basename)
         monkeypatch.setattr("os.path.dirname", ntpath.dirname)
     monkeypatch.setattr(sys, "argv", [argv0])
+    main = types.ModuleType("__main__")
+    main.__spec__ = types.SimpleNamespace(name=main_module) if main_module else None
+    monkeypatch.setitem(sys.modules, "__main__", main)
     assert program() == expected
 
 

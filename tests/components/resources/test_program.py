@@ -98,3 +98,31 @@ def test_no_manifests_builds_only_the_environment(tmp_path):
     resources, outputs = run_program(tmp_path)
     assert components_of(resources) == ["dev"]
     assert outputs == {}
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        pytest.param("manifest", "invalid manifest:\nmanifests/minimal/", id="manifest"),
+        pytest.param("settings", "invalid stack settings:\nPulumi.dev.yaml", id="settings"),
+    ],
+)
+def test_main_reports_mistakes_as_run_errors(project, monkeypatch, broken, message):
+    """A project's __main__.py (`main()`): Pulumi prints a RunError's message alone."""
+    import pulumi
+
+    from scheduled_jobs.components.resources import program
+    from scheduled_jobs.components.tools.mocked import render
+
+    config = {}
+    if broken == "manifest":
+        path = project / "manifests" / "minimal" / "manifest.yml"
+        path.write_text(path.read_text().replace("Scheduled Job", "Scheduled Job\ncpu: 3"))
+    else:
+        config = {"scheduled-jobs:app": "Not_An_App"}
+    monkeypatch.chdir(project)  # the program's root is its working directory, as under Pulumi
+    with pytest.raises(pulumi.RunError) as caught:
+        render(program.main, project="scheduled-jobs", stack="dev", config=config,
+               region="us-east-1")  # fmt: skip
+    assert str(caught.value).startswith(message), str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
