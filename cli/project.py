@@ -138,11 +138,28 @@ def read_yaml(path: Path) -> Any:
         raise UserError(f"{path}: not valid YAML: {exc}") from None
 
 
+def project_start() -> Path:
+    """Where commands look for the project: $JOBS_PROJECT_DIR, else the current folder."""
+    return Path(os.environ.get("JOBS_PROJECT_DIR") or Path.cwd()).resolve()
+
+
 def find_project(start: Path | None = None) -> Project:
     """The nearest directory at or above `start` (default: cwd, or $JOBS_PROJECT_DIR) with a
     Pulumi.yaml."""
-    if start is None:
-        start = Path(os.environ.get("JOBS_PROJECT_DIR") or Path.cwd())
+    start = (start or project_start()).resolve()
+    found = project_at(start)
+    if found is None:
+        raise UserError(
+            f"no {PROJECT_FILE} found in {start} or any parent directory",
+            hint=f"Run {program()} from inside a scheduled-jobs project (the folder with "
+            f"Pulumi.yaml and manifests/), or set JOBS_PROJECT_DIR. To make this folder one: "
+            f"{program()} init",
+        )
+    return found
+
+
+def project_at(start: Path) -> Project | None:
+    """The project of the nearest directory at or above `start` with a Pulumi.yaml, or None."""
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / PROJECT_FILE
@@ -157,8 +174,4 @@ def find_project(start: Path | None = None) -> Project:
             elif isinstance(app_decl, str) and app_decl:
                 default_app = app_decl
             return Project(root=folder, name=name, default_app=default_app)
-    raise UserError(
-        f"no {PROJECT_FILE} found in {start} or any parent directory",
-        hint=f"Run {program()} from inside a scheduled-jobs project (the folder with "
-        "Pulumi.yaml and manifests/), or set JOBS_PROJECT_DIR.",
-    )
+    return None

@@ -26,6 +26,8 @@ DEFAULT_REGION = "us-east-1"
 # Where jobs live in a project: manifests/<job>/manifest.yml (Copilot's file name).
 MANIFESTS_DIR = "manifests"
 MANIFEST_FILE = "manifest.yml"
+# The manifest's JSON Schema beside the jobs (manifests/manifest.schema.json), for editors.
+SCHEMA_FILE = "manifest.schema.json"
 
 # Set to choose the tag of built images (default: the git commit, see components/tools).
 IMAGE_TAG_VARIABLE = "SCHEDULED_JOBS_IMAGE_TAG"

@@ -21,7 +21,9 @@ SKIP = {".git", ".venv", "venv", "node_modules", ".cache", "build", "dist", "__p
 # A dotted module path at the start of a string: "cli.ops.session.connect" (monkeypatch).
 DOTTED = re.compile(r"^(cli|components)\.(\w+)")
 # An import statement inside a string, as code for another interpreter (`python -c`).
-CODE = re.compile(r"(?:^|[;\n])\s*(?:from|import)\s+(cli|components)\b")
+CODE = re.compile(
+    r"(?:^|[;\n])\s*(?:from\s+|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*)(cli|components)\b"
+)
 
 
 def _python_files() -> list[Path]:
@@ -90,6 +92,11 @@ def test_the_scan_covers_the_tree():
             'code = "import sys; from components.tools.render import x"\n',
             [(1, "'; from components' in a string")],
             id="code-in-a-string",
+        ),
+        pytest.param(
+            'code = "import sys, cli.main\\nprint(1)"\n',
+            [(1, "'import sys, cli' in a string")],
+            id="import-list-in-a-string",
         ),
         pytest.param('name = "cli.py"\npath = "components/x"\n', [], id="file-names"),
         pytest.param(
