@@ -17,9 +17,11 @@ setup(
         *(
             f"{PACKAGE}.{name}"
             # Namespace discovery: components/resources/plugin (the Pulumi package's folder) has
-            # no __init__.py and is still shipped.
-            for name in find_namespace_packages(include=[p for f in FOLDERS for p in (f, f + ".*")])
-            if "__pycache__" not in name
+            # no __init__.py and is still shipped; never the virtualenv Pulumi makes there.
+            for name in find_namespace_packages(
+                include=[p for f in FOLDERS for p in (f, f + ".*")],
+                exclude=["*.venv", "*.venv.*", "*__pycache__*", "*node_modules*"],
+            )
         ),
     ],
     package_dir={PACKAGE: PACKAGE, **{f"{PACKAGE}.{folder}": folder for folder in FOLDERS}},
