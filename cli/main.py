@@ -91,6 +91,7 @@ def finish_help(command: typer.core.click.Command, path: str) -> None:
             # Per instance: Typer draws arguments as `{name}` and `name <str>` otherwise.
             param._usage_display_name = lambda usage=usage: usage
             param._rich_display_name = lambda usage=usage: usage
+            param.make_metavar = lambda *_, usage=usage, **__: usage  # Typer < 0.26 draws this
             param.display_type_rich = lambda ctx: ""
         elif (
             isinstance(param, TyperOption)
