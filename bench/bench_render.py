@@ -12,7 +12,10 @@ Contenders, each a fresh process (imports included) as a user or CI would run it
   needs `node` on PATH). The CDK CLI itself (npm aws-cdk) is not needed and not timed: after
   the app exits it only reads the cloud assembly and prints the template, which would add to
   CDK's time, not ours.
-- `python -c "import pydantic, yaml"`: the floor for any command that loads a manifest.
+- `python -c "import pydantic, yaml"`: the issue's baseline. `import pydantic` is lazy (pydantic
+  2 loads its model machinery on first use), so this is less than loading a manifest needs.
+- The floor of the libraries: Typer, pydantic's models, YAML and building the manifest's
+  validator, with none of the render's own work (FLOOR below).
 
 These machines are noisy, so every round runs each contender once, the order reversed every
 other round, after one warm-up round that is not counted. Figures are medians, and the ratios
@@ -173,6 +176,26 @@ def import_contender() -> Contender:
     )
 
 
+# What any `render` pays before a line of its own work: the CLI framework, pydantic's model
+# machinery (`import pydantic` alone is lazy and loads none of it), YAML, and building the
+# manifest's validator (the schema of the Copilot manifest, compiled by pydantic-core).
+FLOOR = (
+    "import typer, yaml, pydantic.main; "
+    "from scheduled_jobs.components.manifest.model import Job; Job.model_rebuild()"
+)
+
+
+def floor_contender() -> Contender:
+    env = _python_env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return Contender(
+        label="floor: typer, pydantic models, Job validator",
+        command=[sys.executable, "-c", FLOOR],
+        env=env,
+        check=lambda done, _: "",
+    )
+
+
 def cdk_contender(python: Path, tasks: int) -> Contender:
     def check(done: subprocess.CompletedProcess[str], outdir: Path) -> str:
         templates = list(outdir.glob("*.template.json"))
@@ -305,7 +328,8 @@ def main() -> None:
             make_project(project, jobs)
             renders[jobs] = render_contender(project, jobs)
         baseline = import_contender()
-        contenders = [*renders.values(), *([cdk] if cdk else []), baseline]
+        floor = floor_contender()
+        contenders = [*renders.values(), *([cdk] if cdk else []), floor, baseline]
         for round_ in range(args.warmup + args.rounds):
             order = contenders if round_ % 2 == 0 else contenders[::-1]
             for contender in order:
@@ -327,6 +351,8 @@ def main() -> None:
         print("  jobs render / cdk synth: no CDK figures (skipped above)")
     if 1 in renders:
         print_ratio(renders[1], baseline, "import pydantic, yaml", 2)
+        print_ratio(floor, baseline, "import pydantic, yaml", None)
+        print_ratio(renders[1], floor, "floor", None)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average at the end {load}")
 
