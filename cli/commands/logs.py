@@ -144,7 +144,7 @@ def logs(
     """Print a job's logs: by default every container of its latest run."""
     import time
 
-    from scheduled_jobs.cli.ops.finder import find_job
+    from scheduled_jobs.cli.ops.finder import find_log_group
     from scheduled_jobs.cli.ops.logreader import LogReader, Selection, render
     from scheduled_jobs.cli.ops.session import aws_errors, connect
     from scheduled_jobs.cli.ops.times import parse_time, to_millis
@@ -176,8 +176,8 @@ def logs(
     patience_seconds = duration_option(give_up_after)
 
     aws = connect(env, app)
-    job = find_job(aws, name, need_log_group=True)
-    reader = LogReader(aws.client("logs"), job.log_group)
+    group = find_log_group(aws, name)
+    reader = LogReader(aws.client("logs"), group)
     colour = not as_json and colour_enabled()
 
     def emit(events: list) -> None:
@@ -198,7 +198,7 @@ def logs(
         if not follow:
             events = reader.read(selection, start=start, end=end, limit=limit)
             if not events:
-                info(f"no log events in {job.log_group} for the runs and times asked")
+                info(f"no log events in {group} for the runs and times asked")
             emit(events)
             return
         first = True
@@ -215,7 +215,7 @@ def logs(
                     sleep=time.sleep,
                 )
                 follow_from = now if latest is None else latest[0]
-            info(_following(job.log_group, follow_from, asked=start, latest=latest))
+            info(_following(group, follow_from, asked=start, latest=latest))
             for batch in reader.follow(selection.wants, start=follow_from, patience=patience):
                 if first and limit is not None:
                     batch = batch[-limit:]  # --limit trims what happened before following

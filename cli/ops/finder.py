@@ -236,6 +236,20 @@ def find_job(
     return found
 
 
+def find_log_group(aws: Aws, job: str) -> str:
+    """The job's log group, for commands that need nothing else (`logs`). Its name is
+    deterministic (ours and Copilot's: naming.log_group_name), so one DescribeLogGroups on the
+    logs client the command uses anyway answers; the tag search (another client, another
+    round trip) runs only when no group has that name, and reports the unknown job."""
+    app, env = aws.target.app, aws.target.env
+    group = _log_group_by_name(aws, app, env, job)
+    if group is not None:
+        return group
+    found = find_job(aws, job, need_log_group=True)
+    assert found.log_group is not None  # find_job raised otherwise
+    return found.log_group
+
+
 def unknown_job(aws: Aws, job: str) -> UserError:
     app, env = aws.target.app, aws.target.env
     deployed = sorted(tagged_jobs(aws, app, env))

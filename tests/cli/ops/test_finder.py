@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from scheduled_jobs.cli.ops.finder import find_job, tagged_jobs
+from scheduled_jobs.cli.ops.finder import find_job, find_log_group, tagged_jobs
 from scheduled_jobs.cli.ops.session import connect
 from scheduled_jobs.cli.output import UserError
 from tests.cli.seed import copilot_job, project_job, write_project
@@ -68,3 +68,33 @@ def test_logs_only_job_cannot_be_run(project):
     assert find_job(aws, "gone").log_group == "/copilot/demo-test-gone"
     with pytest.raises(UserError, match="no state machine"):
         find_job(aws, "gone", need_state_machine=True)
+
+
+def _services_asked(aws, monkeypatch) -> list[str]:
+    asked: list[str] = []
+    make = aws.client
+    monkeypatch.setattr(aws, "client", lambda service: asked.append(service) or make(service))
+    return asked
+
+
+@pytest.mark.parametrize(
+    "seed", [pytest.param(project_job, id="ours"), pytest.param(copilot_job, id="copilots")]
+)
+def test_a_log_group_by_its_name_needs_no_tag_search(project, monkeypatch, seed):
+    seeded = seed(job="report")
+    aws = connect("test", None)
+    asked = _services_asked(aws, monkeypatch)
+    assert find_log_group(aws, "report") == seeded.log_group
+    assert set(asked) == {"logs"}
+
+
+def test_no_group_of_that_name_falls_back_to_the_tags_and_names_the_unknown_job(
+    project, monkeypatch
+):
+    project_job(job="nightly")
+    aws = connect("test", None)
+    asked = _services_asked(aws, monkeypatch)
+    with pytest.raises(UserError) as raised:
+        find_log_group(aws, "report")
+    assert "nightly" in str(raised.value) + str(raised.value.hint or "")
+    assert "resourcegroupstaggingapi" in asked
