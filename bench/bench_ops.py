@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import socket
 import statistics
@@ -36,6 +35,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from timing import timed_run
 
 ROOT = Path(__file__).resolve().parent.parent
 AWSLOGS_VENV = ROOT / ".cache" / "bench-awslogs-venv"
@@ -103,11 +104,6 @@ print(len(page["events"]))
 """
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _python_env() -> dict[str, str]:
     """This environment with bytecode caching on (an installed package has its .pyc files)."""
     env = dict(os.environ)
@@ -129,24 +125,9 @@ class Contender:
     cpus: list[float] = field(default_factory=list)
 
     def run(self, record: bool) -> None:
-        cpu = _children_cpu()
-        start = time.perf_counter()
-        try:
-            done = subprocess.run(
-                self.command,
-                env=self.env,
-                cwd=ROOT,
-                capture_output=True,
-                check=False,
-                timeout=RUN_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            raise SystemExit(f"{self.label}: no result after {RUN_TIMEOUT} s") from None
-        wall = time.perf_counter() - start
-        cpu = _children_cpu() - cpu
-        if done.returncode != 0:
-            why = done.stderr.decode(errors="replace")[-3000:]
-            raise SystemExit(f"{self.label} failed (exit {done.returncode}):\n{why}")
+        done, wall, cpu = timed_run(
+            self.label, self.command, env=self.env, cwd=ROOT, timeout=RUN_TIMEOUT
+        )
         got = int(done.stdout) if self.counts else done.stdout.count(b"\n")
         if got != self.expect:
             raise SystemExit(f"{self.label}: {got:,} events, expected {self.expect:,}")

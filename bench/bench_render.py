@@ -33,16 +33,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from timing import timed_run
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -97,11 +97,6 @@ def make_project(root: Path, jobs: int) -> None:
         )
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 @dataclass
 class Contender:
     """One command timed every round; `check` reads its output and returns a size note."""
@@ -119,24 +114,9 @@ class Contender:
         # A fresh scratch dir per run: CDK writes its cloud assembly there (CDK_OUTDIR).
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             env = {**self.env, "CDK_OUTDIR": scratch} if self.outdir else self.env
-            cpu = _children_cpu()
-            start = time.perf_counter()
-            try:
-                done = subprocess.run(
-                    self.command,
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    cwd=ROOT,
-                    check=False,
-                    timeout=RUN_TIMEOUT,
-                )
-            except subprocess.TimeoutExpired:
-                raise SystemExit(f"{self.label}: no result after {RUN_TIMEOUT} s") from None
-            wall = time.perf_counter() - start
-            cpu = _children_cpu() - cpu
-            if done.returncode != 0:
-                raise SystemExit(f"{self.label} failed (exit {done.returncode}):\n{done.stderr}")
+            done, wall, cpu = timed_run(
+                self.label, self.command, env=env, cwd=ROOT, timeout=RUN_TIMEOUT, text=True
+            )
             self.size = self.check(done, Path(scratch))
         if record:
             self.walls.append(wall)
